@@ -1,0 +1,201 @@
+"""Settings: defaults, `linkwarden.yaml` or `[tool.linkwarden]` in pyproject.toml.
+
+The file is validated strictly: an unknown key or a value of the wrong type is a ConfigError
+naming the file and the key, never a silent default. CLI flags override file values; that
+merge happens in cli.py, the only module that reads argv and the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+USER_AGENT = "linkwarden/0.1 (+https://github.com/linkwarden-dev/linkwarden; link checker for awesome lists)"
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """Per-host overrides of the politeness settings."""
+
+    concurrency: int | None = None
+    interval: float | None = None  # minimum seconds between two requests' starts
+    timeout: float | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    concurrency: int = 64  # requests in flight overall
+    per_host: int = 4  # requests in flight per host
+    interval: float = 0.0  # minimum seconds between requests to one host
+    timeout: float = 20.0  # seconds per request (connect + read)
+    retries: int = 3  # attempts after the first, for transient failures
+    deadline: float = 90.0  # seconds per URL, retries and backoff included
+    max_retry_after: float = 60.0  # cap on a server's Retry-After we are willing to wait
+    max_redirects: int = 10
+    max_body: int = 65536  # bytes of a GET body we read at most
+    user_agent: str = USER_AGENT
+    allow_private: bool = False
+    exclude: tuple[str, ...] = ()  # regular expressions over the URL
+    canaries: tuple[str, ...] = (
+        "https://www.google.com/generate_204",
+        "https://github.com/",
+        "https://www.cloudflare.com/",
+    )
+    hosts: dict[str, HostSettings] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArxivSettings:
+    api_url: str = "https://export.arxiv.org/api/query"
+    interval: float = 3.0  # seconds between API requests; arXiv asks for >= 3
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class GithubSettings:
+    api_url: str = "https://api.github.com"
+    batch_size: int = 100  # repositories per GraphQL query
+    reserve: int = 5  # anonymous REST requests we never spend
+
+
+@dataclass(frozen=True)
+class Settings:
+    check: CheckSettings = field(default_factory=CheckSettings)
+    arxiv: ArxivSettings = field(default_factory=ArxivSettings)
+    github: GithubSettings = field(default_factory=GithubSettings)
+    quarantine_runs: int = 2  # consecutive failing runs before a transient failure is dead
+    severity: dict[str, str] = field(default_factory=dict)  # rule code or name -> severity
+    source: str = ""  # the file the settings came from, for messages
+
+
+CONFIG_NAMES = ("linkwarden.yaml", "linkwarden.yml", ".linkwarden.yaml")
+
+
+def _build(cls: type[Any], data: Any, where: str, origin: str) -> Any:
+    """Build dataclass `cls` from a mapping, rejecting unknown keys and wrong types."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"`{where or 'top level'}` must be a mapping", path=origin)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).replace("-", "_")
+        dotted = f"{where}.{key}" if where else str(key)
+        if name not in known or name == "source":
+            raise ConfigError(
+                f"unknown key `{dotted}` (known: {', '.join(sorted(k for k in known if k != 'source'))})",
+                path=origin,
+            )
+        default = known[name].default
+        if default is dataclasses.MISSING and known[name].default_factory is not dataclasses.MISSING:
+            default = known[name].default_factory()
+        values[name] = _coerce(name, default, value, dotted, origin)
+    return cls(**values)
+
+
+def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> Any:
+    if dataclasses.is_dataclass(default):
+        return _build(type(default), value, dotted, origin)
+    if name == "hosts":
+        if not isinstance(value, dict):
+            raise ConfigError(f"`{dotted}` must map host names to settings", path=origin)
+        return {str(h).lower(): _build(HostSettings, v or {}, f"{dotted}.{h}", origin) for h, v in value.items()}
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"`{dotted}` must be true or false, not {value!r}", path=origin)
+        return value
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"`{dotted}` must be a whole number >= 0, not {value!r}", path=origin)
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"`{dotted}` must be a number >= 0, not {value!r}", path=origin)
+        return float(value)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"`{dotted}` must be a list of strings", path=origin)
+        return tuple(value)
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(f"`{dotted}` must be a mapping", path=origin)
+        return {str(k): str(v) for k, v in value.items()}
+    if default is None or isinstance(default, str):
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ConfigError(f"`{dotted}` must be a scalar, not {value!r}", path=origin)
+        return value if value is None or isinstance(default, (int, float)) else (
+            str(value) if isinstance(default, str) else value
+        )
+    return value
+
+
+def parse_settings(data: Any, origin: str) -> Settings:
+    if data is None:
+        return Settings(source=origin)
+    settings: Settings = _build(Settings, data, "", origin)
+    for code, sev in settings.severity.items():
+        if sev not in ("error", "warning", "info", "off"):
+            raise ConfigError(
+                f"`severity.{code}` must be error, warning, info or off, not {sev!r}", path=origin
+            )
+    return dataclasses.replace(settings, source=origin)
+
+
+def load_settings(explicit: Path | None = None, cwd: Path | None = None) -> Settings:
+    """Load settings from `explicit`, or the first config file found in `cwd`.
+
+    Order: linkwarden.yaml (and variants), then [tool.linkwarden] in pyproject.toml.
+    No file means defaults.
+    """
+    cwd = cwd or Path.cwd()
+    candidates = [explicit] if explicit else [cwd / n for n in CONFIG_NAMES]
+    for path in candidates:
+        if path is None:
+            continue
+        if not path.exists():
+            if explicit:
+                raise ConfigError("config file not found", path=str(path))
+            continue
+        if path.suffix == ".toml":
+            return _load_toml(path, required=True)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ConfigError(
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                path=str(path),
+                line=mark.line + 1 if mark is not None else None,
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+        return parse_settings(data, str(path))
+    pyproject = cwd / "pyproject.toml"
+    if not explicit and pyproject.exists():
+        return _load_toml(pyproject, required=False)
+    return Settings()
+
+
+def _load_toml(path: Path, *, required: bool) -> Settings:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        if not required:
+            return Settings()
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+    section = doc.get("tool", {}).get("linkwarden")
+    if section is None:
+        return Settings()
+    return parse_settings(section, f"{path} [tool.linkwarden]")

@@ -1,0 +1,230 @@
+"""URL knowledge shared by every stage: normalisation, wrappers, arXiv IDs, GitHub repositories.
+
+Pure functions, no I/O. Site knowledge lives in the tables at the top so that adding a host
+is a one-line change, not a new `if`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+
+# Redirect wrappers: host suffix -> (path prefix, query parameters holding the real target).
+REDIRECT_WRAPPERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "google.com": ("/url", ("url", "q")),
+    "l.facebook.com": ("/l.php", ("u",)),
+    "out.reddit.com": ("/", ("url",)),
+    "l.messenger.com": ("/l.php", ("u",)),
+}
+
+# Hosts whose links are papers (publisher pages, proceedings, preprint servers).
+PAPER_HOSTS: tuple[str, ...] = (
+    "arxiv.org",
+    "doi.org",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "openaccess.thecvf.com",
+    "openreview.net",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "proceedings.mlr.press",
+    "link.springer.com",
+    "ecva.net",
+    "aaai.org",
+    "ojs.aaai.org",
+    "ijcai.org",
+    "aclanthology.org",
+    "sciencedirect.com",
+    "semanticscholar.org",
+    "researchgate.net",
+)
+
+# Hosts whose links are source code repositories.
+CODE_HOSTS: tuple[str, ...] = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
+
+# github.com first path segments that are not OWNER names.
+GITHUB_RESERVED = frozenset(
+    {
+        "about", "apps", "blog", "collections", "contact", "customer-stories", "enterprise",
+        "events", "explore", "features", "github", "login", "marketplace", "new", "notifications",
+        "orgs", "organizations", "pricing", "pulls", "issues", "search", "security", "settings",
+        "site", "sponsors", "topics", "trending", "users", "join", "codespaces", "readme",
+    }
+)  # fmt: skip
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_PATH = re.compile(
+    rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v(?P<v>\d+))?(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_SHIELDS_GITHUB = re.compile(
+    r"^/github/(?:stars|forks|watchers|issues|issues-pr|last-commit|license|release|"
+    r"v/release|contributors|commit-activity/\w+|repo-size|languages/\w+|downloads/[^/]+/\w+)"
+    r"/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.svg|\.png|\.json)?(?:/.*)?$"
+)
+
+
+@dataclass(frozen=True)
+class ArxivRef:
+    """An arXiv identifier found in a URL."""
+
+    arxiv_id: str  # e.g. 2301.01081 or hep-th/9901001
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name without port, '' when there is none."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def host_matches(host: str, suffixes: tuple[str, ...] | frozenset[str]) -> bool:
+    """True when `host` is one of `suffixes` or a subdomain of one."""
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def unwrap_redirect(url: str) -> tuple[str, str | None]:
+    """Return (target, wrapper): the real URL inside a known redirect wrapper.
+
+    `wrapper` is the original URL when it was a wrapper, else None. Unwrapping repeats
+    for nested wrappers.
+    """
+    original = url
+    for _ in range(5):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        target = None
+        for suffix, (prefix, params) in REDIRECT_WRAPPERS.items():
+            matches_host = host == suffix or host.endswith("." + suffix)
+            # Google: google.com, www.google.com, google.co.uk ... all serve /url.
+            if suffix == "google.com" and re.fullmatch(r"(www\.)?google\.[a-z.]{2,6}", host):
+                matches_host = True
+            if not matches_host or not parts.path.startswith(prefix):
+                continue
+            query = parse_qs(parts.query)
+            for name in params:
+                candidate = (query.get(name) or [""])[0]
+                if candidate.startswith(("http://", "https://")):
+                    target = candidate
+                    break
+            if target:
+                break
+        if not target:
+            break
+        url = target
+    return (url, original) if url != original else (url, None)
+
+
+def normalize(url: str) -> str:
+    """The key under which a URL is checked once per run.
+
+    Lower-cases scheme and host, drops default ports, the fragment and a trailing `#`,
+    percent-encodes unsafe characters consistently. Path case and query order are kept:
+    servers may care.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        pass
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{netloc}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    query = parts.query
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def arxiv_ref(url: str) -> ArxivRef | None:
+    """The arXiv ID a URL refers to: abs/pdf/html pages, any version, export host."""
+    host = host_of(url)
+    if not host_matches(host, ("arxiv.org",)):
+        return None
+    path = urlsplit(url).path
+    m = _ARXIV_PATH.match(path)
+    if not m:
+        return None
+    version = int(m.group("v")) if m.group("v") else None
+    return ArxivRef(m.group("id"), version)
+
+
+def github_repo(url: str) -> str | None:
+    """OWNER/NAME of the GitHub repository a URL points into, or None.
+
+    Handles repository pages, `tree/`/`blob/` links, `.git` clone URLs and `git@` SSH URLs.
+    """
+    url = url.strip()
+    m = re.match(r"^git@github\.com:([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", url)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}"
+    host = host_of(url)
+    if host not in ("github.com", "www.github.com"):
+        return None
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) < 2 or segments[0].lower() in GITHUB_RESERVED:
+        return None
+    owner, name = segments[0], segments[1]
+    if name.endswith(".git"):
+        name = name[:-4]
+    if not re.fullmatch(r"[\w.-]+", owner) or not re.fullmatch(r"[\w.-]+", name):
+        return None
+    return f"{owner}/{name}"
+
+
+def badge_repo(url: str) -> str | None:
+    """OWNER/NAME that a shields.io GitHub badge counts (stars, forks, ...)."""
+    if host_of(url) not in ("img.shields.io", "shields.io"):
+        return None
+    m = _SHIELDS_GITHUB.match(urlsplit(url).path)
+    return f"{m.group('owner')}/{m.group('repo')}" if m else None
+
+
+def is_pdf(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith(".pdf") or "/pdf/" in path or "stamp.jsp" in path
+
+
+def is_paper_url(url: str) -> bool:
+    """A link to a paper: a paper host or a PDF anywhere."""
+    return host_matches(host_of(url), PAPER_HOSTS) or is_pdf(url)
+
+
+def is_code_url(url: str) -> bool:
+    """A link to a source repository (not to a GitHub Pages site)."""
+    host = host_of(url)
+    if host in ("github.com", "www.github.com"):
+        return github_repo(url) is not None
+    return host_matches(host, CODE_HOSTS)
+
+
+def is_hf_space(url: str) -> bool:
+    host = host_of(url)
+    if host.endswith(".hf.space"):
+        return True
+    return host == "huggingface.co" and urlsplit(url).path.startswith("/spaces/")
+
+
+def https_upgrade(url: str) -> str | None:
+    """The https:// form of an http:// URL, or None when it is not http."""
+    if url.lower().startswith("http://"):
+        return "https://" + url[len("http://") :]
+    return None
