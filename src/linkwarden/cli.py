@@ -44,7 +44,9 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_REGISTRY,
         help="sources registry (default: %(default)s)",
     )
-    parser.add_argument("--config", type=Path, help="config file (default: linkwarden.yaml or pyproject.toml)")
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: linkwarden.yaml or pyproject.toml)"
+    )
 
 
 def select_sources(paths: Sequence[str], registry_path: Path) -> list[SourceList]:
@@ -73,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=cmd_extract)
 
-    p = sub.add_parser("lint", help="offline rules: malformed, wrapped, mislabeled, duplicate links")
+    p = sub.add_parser(
+        "lint", help="offline rules: malformed, wrapped, mislabeled, duplicate links"
+    )
     _add_inputs(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_lint)

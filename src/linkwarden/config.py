@@ -20,9 +20,11 @@ from .errors import ConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-USER_AGENT = "linkwarden/0.1 (+https://github.com/linkwarden-dev/linkwarden; link checker for awesome lists)"
+USER_AGENT = (
+    "linkwarden/0.1 (+https://github.com/linkwarden-dev/linkwarden; link checker for awesome lists)"
+)
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,13 @@ def _build(cls: type[Any], data: Any, where: str, origin: str) -> Any:
         name = str(key).replace("-", "_")
         dotted = f"{where}.{key}" if where else str(key)
         if name not in known or name == "source":
-            raise ConfigError(
-                f"unknown key `{dotted}` (known: {', '.join(sorted(k for k in known if k != 'source'))})",
-                path=origin,
-            )
-        default = known[name].default
-        if default is dataclasses.MISSING and known[name].default_factory is not dataclasses.MISSING:
-            default = known[name].default_factory()
+            names = ", ".join(sorted(k for k in known if k != "source"))
+            raise ConfigError(f"unknown key `{dotted}` (known: {names})", path=origin)
+        spec = known[name]
+        default: Any = spec.default
+        factory: Any = spec.default_factory
+        if default is dataclasses.MISSING and factory is not dataclasses.MISSING:
+            default = factory()
         values[name] = _coerce(name, default, value, dotted, origin)
     return cls(**values)
 
@@ -111,14 +113,19 @@ def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> An
     if name == "hosts":
         if not isinstance(value, dict):
             raise ConfigError(f"`{dotted}` must map host names to settings", path=origin)
-        return {str(h).lower(): _build(HostSettings, v or {}, f"{dotted}.{h}", origin) for h, v in value.items()}
+        return {
+            str(h).lower(): _build(HostSettings, v or {}, f"{dotted}.{h}", origin)
+            for h, v in value.items()
+        }
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"`{dotted}` must be true or false, not {value!r}", path=origin)
         return value
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"`{dotted}` must be a whole number >= 0, not {value!r}", path=origin)
+            raise ConfigError(
+                f"`{dotted}` must be a whole number >= 0, not {value!r}", path=origin
+            )
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -132,12 +139,14 @@ def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> An
         if not isinstance(value, dict):
             raise ConfigError(f"`{dotted}` must be a mapping", path=origin)
         return {str(k): str(v) for k, v in value.items()}
-    if default is None or isinstance(default, str):
-        if value is not None and not isinstance(value, (str, int, float)):
-            raise ConfigError(f"`{dotted}` must be a scalar, not {value!r}", path=origin)
-        return value if value is None or isinstance(default, (int, float)) else (
-            str(value) if isinstance(default, str) else value
-        )
+    if default is None:  # optional numbers (per-host overrides)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"`{dotted}` must be a number >= 0, not {value!r}", path=origin)
+        return value
+    if isinstance(default, str):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"`{dotted}` must be a string, not {value!r}", path=origin)
+        return str(value)
     return value
 
 

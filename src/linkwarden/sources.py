@@ -90,7 +90,9 @@ def load_registry(registry: Path = DEFAULT_REGISTRY) -> list[SourceList]:
     return lists
 
 
-def resolve_paths(patterns: list[str], registry: list[SourceList] | None = None) -> list[SourceList]:
+def resolve_paths(
+    patterns: list[str], registry: list[SourceList] | None = None
+) -> list[SourceList]:
     """Turn command-line paths, directories and globs into lists.
 
     A file that is also in the registry keeps its registry name and upstream.
