@@ -82,7 +82,130 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_lint)
 
+    _add_gh_issue(sub)
+    _add_check(sub)
+    _add_state_commands(sub)
+
     return parser
+
+
+def _add_gh_issue(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`gh-issue`: the one tracking issue (docs/automation.md)."""
+    p = sub.add_parser(
+        "gh-issue",
+        help="create, update in place, reopen or close the one tracking issue on GitHub",
+    )
+    p.add_argument("--repo", help="OWNER/NAME (default: $GITHUB_REPOSITORY)")
+    p.add_argument(
+        "--report", default="reports", help="folder with latest.json (default: %(default)s)"
+    )
+    p.add_argument(
+        "--label", default="linkwarden", help="label that finds the issue (default: %(default)s)"
+    )
+    p.add_argument("--api-url", help="API URL (default: $GITHUB_API_URL or api.github.com)")
+    p.add_argument("--github-token", help="token (default: $GITHUB_TOKEN); needs issues: write")
+    p.add_argument("--cacert", type=Path, help="CA bundle for the API's TLS (GitHub Enterprise)")
+    p.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        default="error",
+        help="findings that count as problems (default: %(default)s)",
+    )
+    p.add_argument(
+        "--write-interval",
+        type=float,
+        default=1.0,
+        help="seconds between write calls, as GitHub asks (default: %(default)s)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print the issue body; change nothing")
+    p.set_defaults(handler=cmd_gh_issue)
+
+
+def _add_state_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`diff` and `fix`: the run state between nights (docs/state.md)."""
+    p = sub.add_parser("diff", help="what changed between two snapshots (latest.json files)")
+    p.add_argument("old", help="the older snapshot")
+    p.add_argument("new", help="the newer snapshot")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--top", type=int, default=10, help="star movers to list (default: %(default)s)")
+    p.add_argument(
+        "--fail-on",
+        choices=("new", "any", "none"),
+        default="none",
+        help="exit 1 on error findings new in NEW, on any in NEW, or never (default: %(default)s)",
+    )
+    p.set_defaults(handler=cmd_diff)
+
+    p = sub.add_parser("fix", help="safe rewrites of the lists (redirects, renames, wrappers)")
+    _add_inputs(p)
+    p.add_argument(
+        "--snapshot",
+        type=Path,
+        default=Path("reports/latest.json"),
+        help="the evidence: a snapshot from `check` (default: %(default)s)",
+    )
+    p.add_argument("--write", action="store_true", help="apply the fixes (default: print a diff)")
+    p.add_argument("--check", action="store_true", help="exit 1 when a fix is pending")
+    p.set_defaults(handler=cmd_fix)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .commands.diff import run
+
+    return run(args, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .commands.fix import run
+
+    return run(args, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_gh_issue(args: argparse.Namespace) -> int:
+    from .commands.gh_issue import run
+
+    return run(args, out=sys.stdout, err=sys.stderr)
+
+
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`check`: every link over HTTP, the rules, the report (docs/checker.md)."""
+    p = sub.add_parser("check", help="check every link over HTTP and write reports/latest.json")
+    _add_inputs(p)
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), help="report folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--resolve",
+        action="append",
+        metavar="HOST:PORT:ADDRESS",
+        help="connect to ADDRESS for HOST:PORT, like curl (repeatable; counts as permission)",
+    )
+    p.add_argument(
+        "--connect-to",
+        action="append",
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 instead of HOST1:PORT1, like curl (repeatable)",
+    )
+    p.add_argument("--cacert", type=Path, help="CA bundle to trust instead of the system's")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow loopback, private and link-local targets (intranet lists, test rigs)",
+    )
+    p.add_argument("--concurrency", type=int, help="requests in flight overall (default 64)")
+    p.add_argument("--per-host", type=int, help="requests in flight per host (default 4)")
+    p.add_argument("--timeout", type=float, help="seconds per request (default 20)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    p.set_defaults(handler=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check.progress import PlainProgress, RichProgress
+    from .commands.check import run
+
+    if not getattr(args, "quiet", False):
+        args.progress = RichProgress(sys.stderr) if args.is_tty else PlainProgress(sys.stderr)
+    return run(args, out=sys.stdout, err=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -48,6 +48,7 @@ class CheckSettings:
     max_retry_after: float = 60.0  # cap on a server's Retry-After we are willing to wait
     max_redirects: int = 10
     max_body: int = 65536  # bytes of a GET body we read at most
+    retry_wait: float = 0.5  # base of the exponential backoff between retries (seconds)
     user_agent: str = USER_AGENT
     allow_private: bool = False
     exclude: tuple[str, ...] = ()  # regular expressions over the URL

@@ -1,0 +1,139 @@
+"""The async link checker: every URL once, polite per host, with verdicts you can trust.
+
+Public API::
+
+    results = await check_urls(urls, settings.check, network=NetworkOptions.from_flags(...))
+    results[urls.normalize(url)]  # -> LinkResult
+
+Layout (each module has one job):
+
+    _net.py       host mapping (--resolve, --connect-to), DNS, the private-address guard
+    _hosts.py     per-host slots: concurrency, spacing, backoff on 429/503; in-run dedupe
+    _retry.py     what is retried, how long to wait, when to stop (tenacity)
+    _http.py      HEAD/GET, redirects, the verdict (soft 404, walls, YouTube oEmbed)
+    _walls.py     site knowledge as data tables
+    _sentinel.py  "the links are dead" or "we are offline"?
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Protocol
+
+import anyio
+import httpx
+
+from ..config import CheckSettings
+from ..errors import NetworkUnavailable
+from ..model import LinkResult
+from ..urls import host_of, normalize
+from ._hosts import HostPool
+from ._http import Checker, make_client
+from ._net import ConnectRule, NetworkOptions, ResolveRule, build_transport, forbidden_reason
+from ._sentinel import Sentinel
+
+__all__ = [
+    "CheckRun",
+    "ConnectRule",
+    "NetworkOptions",
+    "ProgressSink",
+    "ResolveRule",
+    "build_transport",
+    "check_urls",
+    "forbidden_reason",
+]
+
+
+class ProgressSink(Protocol):
+    """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, result: LinkResult) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class CheckRun:
+    """One run of the checker; `check_urls` is the short way to use it.
+
+    Kept as a class so that a caller (and the benchmark) can read the per-host statistics
+    afterwards: how many requests each host got and the most it had in flight at once.
+    """
+
+    def __init__(
+        self,
+        settings: CheckSettings,
+        *,
+        network: NetworkOptions,
+        progress: ProgressSink | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.network = network
+        self.progress = progress
+        self.hosts = HostPool(settings)
+        self._transport = transport
+
+    async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
+        keys = list(dict.fromkeys(normalize(u) for u in urls if u and u.strip()))
+        # One queue per host, drained by as many workers as the host may have in flight:
+        # a slow host never holds back the others (no head-of-line blocking).
+        queues: dict[str, deque[str]] = {}
+        for key in keys:
+            queues.setdefault(host_of(key), deque()).append(key)
+        transport = self._transport or build_transport(
+            self.network, max_connections=max(16, self.settings.concurrency * 2)
+        )
+        results: dict[str, LinkResult] = {}
+        if self.progress is not None:
+            self.progress.start(len(keys))
+        async with make_client(transport, self.settings) as client:
+            checker = Checker(client, self.hosts, self.settings, base_wait=self.settings.retry_wait)
+
+            async def probe(url: str) -> bool:
+                return (await checker.check(normalize(url))).http_status is not None
+
+            sentinel = Sentinel(self.settings.canaries, probe)
+            async with anyio.create_task_group() as group:
+
+                async def worker(queue: deque[str]) -> None:
+                    while queue:
+                        key = queue.popleft()
+                        result = await checker.check(key)
+                        results[key] = result
+                        if self.progress is not None:
+                            self.progress.advance(result)
+                        await sentinel.record(result)
+                        if sentinel.down is not None:
+                            group.cancel_scope.cancel()
+                            return
+
+                for host, queue in queues.items():
+                    for _ in range(min(len(queue), self.hosts.slot(host).concurrency)):
+                        group.start_soon(worker, queue)
+            if sentinel.down is None:
+                await sentinel.finish()
+        if self.progress is not None:
+            self.progress.finish()
+        if sentinel.down is not None:
+            raise NetworkUnavailable(sentinel.down)
+        return {key: results[key] for key in keys}
+
+
+async def check_urls(
+    urls: Iterable[str],
+    settings: CheckSettings,
+    *,
+    network: NetworkOptions,
+    progress: ProgressSink | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, LinkResult]:
+    """Check every URL once; results keyed by `urls.normalize(url)`.
+
+    Raises NetworkUnavailable when the sentinel finds the network itself down.
+    `transport` replaces the network layer (tests); the guard and mappings then do not apply.
+    """
+    run = CheckRun(settings, network=network, progress=progress, transport=transport)
+    return await run.run(urls)

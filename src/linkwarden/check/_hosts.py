@@ -1,0 +1,172 @@
+"""Politeness: one slot per host (concurrency, spacing, adaptive backoff) and in-run dedupe.
+
+Every request, redirects and retries included, goes through the slot of the host it is sent
+to, so a host never sees more than its concurrency in flight, whichever list URL led there.
+A 429 or 503 pauses the whole host (honouring Retry-After, capped) and widens the spacing
+between its requests; successes narrow it again, like lychee's adaptive rate limiter.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
+
+import anyio
+
+from ..config import CheckSettings, HostSettings
+from ..urls import host_matches
+
+T = TypeVar("T")
+
+_MAX_ADAPTIVE_INTERVAL = 10.0  # seconds: the widest spacing backoff grows to
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def host_settings_for(host: str, settings: CheckSettings) -> HostSettings | None:
+    """The `check.hosts` entry for a host: an exact name first, then a parent domain."""
+    exact = settings.hosts.get(host)
+    if exact is not None:
+        return exact
+    for name, value in settings.hosts.items():
+        if host_matches(host, (name,)):
+            return value
+    return None
+
+
+class HostSlot:
+    """One host's share of the run: at most `concurrency` in flight, starts spaced apart."""
+
+    def __init__(self, host: str, concurrency: int, interval: float) -> None:
+        self.host = host
+        self.concurrency = max(1, concurrency)
+        self.base_interval = interval
+        self.interval = interval  # current spacing; grows on 429/503, decays on success
+        self._semaphore = anyio.Semaphore(self.concurrency)
+        self._next_start = 0.0
+        self._paused_until = 0.0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.requests = 0
+
+    async def _wait_turn(self) -> None:
+        while True:
+            now = anyio.current_time()
+            start = max(now, self._next_start, self._paused_until)
+            if start <= now:
+                self._next_start = now + self.interval
+                return
+            # Reserve nothing while sleeping: a backoff may arrive meanwhile, so look again.
+            await anyio.sleep(start - now)
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold one of the host's request slots for one request."""
+        async with self._semaphore:
+            await self._wait_turn()
+            self.in_flight += 1
+            self.requests += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                yield
+            finally:
+                self.in_flight -= 1
+
+    def back_off(self, retry_after: float | None, fallback: float) -> None:
+        """The host said slow down (429/503): pause it and widen the spacing."""
+        pause = retry_after if retry_after is not None else fallback
+        self._paused_until = max(self._paused_until, anyio.current_time() + pause)
+        widened = max(self.interval * 2, self.base_interval, 0.05)
+        self.interval = min(widened, _MAX_ADAPTIVE_INTERVAL)
+
+    def relax(self) -> None:
+        """A success: let the spacing decay back towards the configured interval."""
+        if self.interval > self.base_interval:
+            self.interval = max(self.base_interval, self.interval * 0.75)
+            if self.interval < 0.01:
+                self.interval = self.base_interval
+
+
+class HostPool:
+    """The slots of every host seen in a run, plus the global in-flight limit."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        self._settings = settings
+        self._slots: dict[str, HostSlot] = {}
+        self.global_limit = anyio.CapacityLimiter(max(1, settings.concurrency))
+
+    def slot(self, host: str) -> HostSlot:
+        slot = self._slots.get(host)
+        if slot is None:
+            override = host_settings_for(host, self._settings)
+            concurrency = self._settings.per_host
+            interval = self._settings.interval
+            if override is not None:
+                concurrency = (
+                    override.concurrency if override.concurrency is not None else concurrency
+                )
+                interval = override.interval if override.interval is not None else interval
+            slot = HostSlot(host, concurrency, interval)
+            self._slots[host] = slot
+        return slot
+
+    @asynccontextmanager
+    async def request(self, host: str) -> AsyncIterator[HostSlot]:
+        """The host's slot first, then the global limit: nobody waits holding another host."""
+        slot = self.slot(host)
+        async with slot.turn(), self.global_limit:
+            yield slot
+
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """host -> (requests sent, most in flight at once)."""
+        return {h: (s.requests, s.max_in_flight) for h, s in self._slots.items()}
+
+
+class Once(Generic[T]):
+    """In-run dedupe: concurrent and later callers with the same key share one result."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, T] = {}
+        self._pending: dict[str, anyio.Event] = {}
+
+    async def run(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
+        while True:
+            if key in self._done:
+                return self._done[key]
+            event = self._pending.get(key)
+            if event is None:
+                break
+            await event.wait()
+        event = anyio.Event()
+        self._pending[key] = event
+        try:
+            value = await work()
+            self._done[key] = value
+            return value
+        finally:
+            del self._pending[key]
+            event.set()

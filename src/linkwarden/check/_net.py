@@ -1,0 +1,323 @@
+"""The connection layer: host mapping (`--resolve`, `--connect-to`), DNS, and the safety guard.
+
+It sits *under* httpx as an httpcore network backend, so everything above it (TLS SNI,
+certificate checks, the Host header, connection pooling) still uses the URL's own host, while
+the socket goes wherever the mapping says, exactly like curl's options of the same names.
+
+The guard looks at the address we are about to connect to, after DNS and after mapping, so a
+public name that resolves to 127.0.0.1 or 169.254.169.254 is refused just like a literal one.
+An explicit mapping of a host counts as permission for that host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import certifi
+import httpcore
+import httpx
+
+from ..errors import InputError
+
+_SOCKET_ERRORS_PERMANENT = {
+    getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, n)
+}
+
+# Addresses of cloud metadata services; most are link-local already, some are not.
+METADATA_ADDRESSES: frozenset[str] = frozenset(
+    {"169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254"}
+)
+
+
+class TargetRefused(Exception):
+    """The safety guard refused to connect to an address (not an error: a `skipped` result)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NameNotResolved(Exception):
+    """DNS gave no address. `permanent` is NXDOMAIN (no such name), else a temporary failure."""
+
+    def __init__(self, host: str, detail: str, *, permanent: bool) -> None:
+        self.host = host
+        self.permanent = permanent
+        super().__init__(f"cannot resolve {host}: {detail}")
+
+
+@dataclass(frozen=True)
+class ResolveRule:
+    """`--resolve HOST:PORT:ADDRESS[,ADDRESS...]`: HOST `*` matches every host."""
+
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+    def matches(self, host: str, port: int) -> bool:
+        return self.port == port and self.host in ("*", host)
+
+
+@dataclass(frozen=True)
+class ConnectRule:
+    """`--connect-to HOST1:PORT1:HOST2:PORT2` (curl).
+
+    An empty HOST1 or PORT1 matches any; an empty HOST2 or PORT2 keeps the original.
+    """
+
+    host: str  # '' = any host
+    port: int | None  # None = any port
+    to_host: str  # '' = keep the host
+    to_port: int | None  # None = keep the port
+
+    def matches(self, host: str, port: int) -> bool:
+        return self.host in ("", host) and self.port in (None, port)
+
+
+def _split_colons(spec: str) -> list[str]:
+    """Split on ':' outside square brackets (IPv6 literals are written [::1])."""
+    parts: list[str] = []
+    current = ""
+    depth = 0
+    for ch in spec:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == ":" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+def _unbracket(host: str) -> str:
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _port(text: str, flag: str, spec: str, *, optional: bool) -> int | None:
+    if text == "" and optional:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise InputError(f"{flag} {spec!r}: {text!r} is not a port number")
+    return int(text)
+
+
+def parse_resolve(spec: str) -> ResolveRule:
+    parts = _split_colons(spec)
+    if len(parts) != 3 or not parts[0] or not parts[2]:
+        raise InputError(f"--resolve {spec!r}: expected HOST:PORT:ADDRESS (like curl)")
+    port = _port(parts[1], "--resolve", spec, optional=False)
+    addresses = tuple(_unbracket(a.strip()) for a in parts[2].split(",") if a.strip())
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise InputError(f"--resolve {spec!r}: {address!r} is not an IP address") from None
+    assert port is not None
+    return ResolveRule(parts[0].lower().rstrip("."), port, addresses)
+
+
+def parse_connect_to(spec: str) -> ConnectRule:
+    parts = _split_colons(spec)
+    if len(parts) != 4:
+        raise InputError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2 (like curl)")
+    return ConnectRule(
+        host=_unbracket(parts[0]).lower().rstrip("."),
+        port=_port(parts[1], "--connect-to", spec, optional=True),
+        to_host=_unbracket(parts[2]).lower(),
+        to_port=_port(parts[3], "--connect-to", spec, optional=True),
+    )
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """How to reach hosts: curl-style mappings, the CA bundle, and the private-address guard."""
+
+    resolve: tuple[ResolveRule, ...] = ()
+    connect_to: tuple[ConnectRule, ...] = ()
+    cacert: Path | None = None
+    allow_private: bool = False
+
+    @classmethod
+    def from_flags(
+        cls,
+        *,
+        resolve: Sequence[str] = (),
+        connect_to: Sequence[str] = (),
+        cacert: str | Path | None = None,
+        allow_private: bool = False,
+    ) -> NetworkOptions:
+        """Parse command-line values; a malformed one is an InputError (exit 2)."""
+        path = Path(cacert) if cacert else None
+        if path is not None and not path.is_file():
+            raise InputError("CA bundle not found", path=str(path))
+        return cls(
+            resolve=tuple(parse_resolve(s) for s in resolve),
+            connect_to=tuple(parse_connect_to(s) for s in connect_to),
+            cacert=path,
+            allow_private=allow_private,
+        )
+
+    @property
+    def resolve_map(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        return {(r.host, r.port): r.addresses for r in self.resolve}
+
+    @property
+    def connect_to_map(self) -> dict[tuple[str, int | None], tuple[str, int | None]]:
+        return {(r.host, r.port): (r.to_host, r.to_port) for r in self.connect_to}
+
+    def route(self, host: str, port: int) -> tuple[str, int, tuple[str, ...] | None, bool]:
+        """Where to connect for host:port: (host, port, pinned addresses, explicitly mapped)."""
+        host = host.lower().rstrip(".")
+        mapped = False
+        for rule in self.connect_to:
+            if rule.matches(host, port):
+                host = rule.to_host or host
+                port = rule.to_port or port
+                mapped = True
+                break
+        for rrule in self.resolve:
+            if rrule.matches(host, port):
+                return host, port, rrule.addresses, True
+        return host, port, None, mapped
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """Certificates are checked against the URL's host; `--cacert` replaces the trust store."""
+        try:
+            return ssl.create_default_context(cafile=str(self.cacert or certifi.where()))
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"cannot use CA bundle: {exc}", path=str(self.cacert)) from None
+
+
+def forbidden_reason(address: str) -> str | None:
+    """Why the guard refuses to connect to `address`, or None when it is a public address."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if str(ip) in METADATA_ADDRESSES:
+        return f"{address} is a cloud metadata address"
+    kinds = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("unique-local" if ip.version == 6 else "private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        ("non-public", not ip.is_global),
+    )
+    for kind, hit in kinds:
+        if hit:
+            return f"{address} is a {kind} address"
+    return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore backend that maps hosts, resolves names and guards private addresses."""
+
+    def __init__(self, options: NetworkOptions, inner: httpcore.AsyncNetworkBackend | None = None):
+        self._options = options
+        self._inner = inner or httpcore.AnyIOBackend()
+        self._dns: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    async def _lookup(self, host: str, port: int, timeout: float | None) -> tuple[str, ...]:
+        if _is_ip(host):
+            return (host,)
+        cached = self._dns.get((host, port))
+        if cached is not None:
+            return cached
+        try:
+            with anyio.fail_after(timeout):
+                infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
+        except socket.gaierror as exc:
+            raise NameNotResolved(
+                host, str(exc.strerror or exc), permanent=exc.errno in _SOCKET_ERRORS_PERMANENT
+            ) from None
+        except (UnicodeError, OSError) as exc:
+            raise NameNotResolved(host, str(exc), permanent=True) from None
+        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+        self._dns[(host, port)] = addresses
+        return addresses
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        target, target_port, pinned, mapped = self._options.route(host, port)
+        addresses = (
+            pinned if pinned is not None else await self._lookup(target, target_port, timeout)
+        )
+        if not self._options.allow_private and not mapped:
+            reasons = {a: forbidden_reason(a) for a in addresses}
+            allowed = tuple(a for a in addresses if reasons[a] is None)
+            if not allowed:
+                why = next(r for r in reasons.values() if r)
+                raise TargetRefused(
+                    f"refused to connect to {host}: {why} (use --allow-private or --resolve)"
+                )
+            addresses = allowed
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, target_port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used: we only speak TCP
+        raise httpcore.ConnectError("unix sockets are not supported")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def build_transport(
+    options: NetworkOptions, *, max_connections: int = 128, keepalive_expiry: float = 5.0
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose sockets go through `GuardedBackend`.
+
+    httpx has no public hook for the network backend, so the transport's connection pool is
+    replaced by an identical one built with our backend (the pool is httpcore's public API).
+    """
+    context = options.ssl_context()
+    transport = httpx.AsyncHTTPTransport(verify=context)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=keepalive_expiry,
+        http1=True,
+        http2=False,
+        network_backend=GuardedBackend(options),
+    )
+    return transport

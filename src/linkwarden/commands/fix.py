@@ -1,0 +1,61 @@
+"""`linkwarden fix [PATHS] [--write]`: safe rewrites of the lists, shown as a unified diff.
+
+Evidence comes from the last snapshot (`--snapshot`, default reports/latest.json): a
+missing snapshot leaves only the offline fix (redirect wrappers). Without `--write` nothing
+is changed; with it each changed file is replaced atomically. Running it again changes
+nothing more. Exit 0, or with `--check` 1 when a fix is pending (for CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..cli import select_sources
+from ..errors import BadSourceFile, SourceNotFound
+from ..extract import extract
+from ..fix import FilePlan, plan_file
+from ..sources import SourceText, read_source
+from ..state import atomic_write_text, load_snapshot
+
+
+def _original_text(source: SourceText) -> str:
+    """The file exactly as stored (line endings and BOM kept), for a byte-exact rewrite."""
+    try:
+        data = source.source.path.read_bytes()
+    except OSError as exc:
+        raise SourceNotFound(f"cannot read: {exc.strerror}", path=source.source.shown) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadSourceFile(
+            "not valid UTF-8: fix leaves it alone (rewriting could not keep it byte for byte)",
+            path=source.source.shown,
+        ) from None
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    sources = select_sources(args.paths, args.registry)
+    snapshot = load_snapshot(args.snapshot)
+    if snapshot is None:
+        err.write(
+            f"linkwarden fix: no snapshot at {args.snapshot}: only redirect wrappers can be "
+            "fixed (run `linkwarden check` first for redirects, renames and https)\n"
+        )
+    plans: list[FilePlan] = []
+    for source in sources:
+        text = read_source(source)
+        original = _original_text(text)
+        plan = plan_file(extract(text), original, snapshot)
+        if plan.changed:
+            plans.append(plan)
+            out.write(plan.unified_diff())
+    count = sum(len(p.fixes) for p in plans)
+    if args.write:
+        for source, plan in ((s, p) for s in sources for p in plans if p.path == s.shown):
+            atomic_write_text(source.path, plan.fixed)
+        err.write(f"linkwarden fix: applied {count} fix(es) in {len(plans)} file(s)\n")
+    else:
+        hint = " (use --write to apply)" if count else ""
+        err.write(f"linkwarden fix: {count} fix(es) in {len(plans)} file(s){hint}\n")
+    return 1 if args.check and count and not args.write else 0

@@ -1,0 +1,402 @@
+"""A fast scanner for the links inside one block's inline content.
+
+markdown-it-py gives us the block structure (lists, tables, headings, fences, HTML blocks);
+its inline parser is too slow for a 20 MB list and, more to the point, keeps no source
+positions. This scanner reads the same inline content markdown-it would see and finds what
+CommonMark calls links, images and autolinks, plus raw HTML `<a href>`/`<img src>` and bare
+`http(s)://` URLs, each with the offset where its URL starts. It follows CommonMark where
+the lists depend on it (code spans hide brackets, a link inside another link's text wins,
+destinations may hold balanced parentheses, `[text](\\n)` may span lines) and, where
+CommonMark would silently give up, it keeps the URL and says why in `flags`:
+
+- `nested`: a link inside another link's text, or a link written as another's destination;
+- `unbalanced`: a destination that never closes, or a stray `[`/`]` next to a link;
+- `herf`: an HTML anchor whose URL sits in a misspelt `herf` attribute.
+
+Tests compare its links with markdown-it's own inline parser on every bundled list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+from . import _html
+
+_SPECIAL = re.compile(r"[\\`<\[\]]")
+_BACKTICKS = re.compile(r"`+")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*)>")
+_EMAIL_AUTOLINK = re.compile(
+    r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*)({_ATTRIBUTE}*)\s*/?>")
+_CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
+_OTHER_HTML = re.compile(r"<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_BARE_URL = re.compile(r"(?<![\w/@.-])(?:https?|ftp)://[^\s<>\"'`]+", re.IGNORECASE)
+_NESTED_DEST = re.compile(r"^\[([^\]]*)\]\((.*)\)$", re.DOTALL)
+_URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|/|\./|\.\./|#)")
+_TRAILING_PUNCT = "?!.,:;*_~'\""
+
+
+@dataclass
+class RawLink:
+    """One link-like construct in an inline content string (offsets into that string)."""
+
+    kind: str  # markdown | image | autolink | html | bare
+    start: int  # first character of the whole construct
+    end: int  # one past its last character
+    raw: str  # the URL exactly as written
+    url: str  # the URL with escapes and entities resolved
+    url_start: int  # offset of `raw` (for an empty destination: of its `(`... `)`)
+    text_start: int = 0  # the link text is content[text_start:text_end]
+    text_end: int = 0
+    flags: set[str] = field(default_factory=set)
+    title_text: str | None = None  # for HTML anchors: their inner text, already plain
+
+
+@dataclass
+class InlineScan:
+    """What the scanner found in one inline content string."""
+
+    links: list[RawLink]
+    # regions that render as something other than their source text: (start, end, plain)
+    replaced: list[tuple[int, int, str]]
+    code_spans: list[tuple[int, int, str]]
+
+
+def _skip_space(s: str, pos: int, n: int, newline_ok: bool = True) -> int:
+    seen_newline = False
+    while pos < n:
+        ch = s[pos]
+        if ch in " \t":
+            pos += 1
+        elif ch == "\n" and newline_ok and not seen_newline:
+            seen_newline = True
+            pos += 1
+        else:
+            break
+    return pos
+
+
+@dataclass
+class _Dest:
+    ok: bool
+    raw: str = ""
+    url: str = ""
+    url_start: int = 0
+    end: int = 0
+
+
+def _inline_destination(s: str, pos: int, n: int) -> _Dest:
+    """Parse `(dest "title")` starting at the `(` at `pos`."""
+    open_paren = pos
+    pos = _skip_space(s, pos + 1, n)
+    if pos >= n:
+        return _Dest(False, url_start=open_paren + 1)
+    if s[pos] == ")":
+        return _Dest(True, "", "", open_paren, pos + 1)
+    res = parseLinkDestination(s, pos, n)
+    if not res.ok:
+        return _Dest(False, url_start=pos)
+    raw_start = pos + 1 if s[pos] == "<" else pos
+    raw_end = res.pos - 1 if s[pos] == "<" else res.pos
+    raw = s[raw_start:raw_end]
+    url = res.str
+    after = _skip_space(s, res.pos, n)
+    if after < n and after > res.pos and s[after] in "\"'(":
+        title = parseLinkTitle(s, after, n)
+        if title.ok:
+            after = _skip_space(s, title.pos, n)
+    if after < n and s[after] == ")":
+        return _Dest(True, raw, url, raw_start, after + 1)
+    return _Dest(False, raw, url, raw_start)
+
+
+def _salvage_url(s: str, pos: int, n: int) -> tuple[str, int] | None:
+    """The URL-looking run at `pos` of a destination CommonMark rejected."""
+    m = re.compile(r"[^\s)\]]+").match(s, pos, n)
+    if not m or not _URLISH.match(m.group(0)):
+        return None
+    return m.group(0), m.end()
+
+
+def _trim_bare(url: str) -> str:
+    """GFM's rules for where a bare URL ends: trailing punctuation and unmatched closers."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING_PUNCT:
+            url = url[:-1]
+        elif last == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif last == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+@dataclass
+class _Opener:
+    pos: int
+    image: bool
+    active: bool = True
+
+
+def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineScan:
+    """Find every link, image, autolink, HTML anchor and bare URL in `s`."""
+    n = len(s)
+    links: list[RawLink] = []
+    replaced: list[tuple[int, int, str]] = []
+    code_spans: list[tuple[int, int, str]] = []
+    openers: list[_Opener] = []
+    opaque: list[tuple[int, int]] = []  # bare URLs are not looked for inside these
+    pos = 0
+    while True:
+        m = _SPECIAL.search(s, pos)
+        if m is None:
+            break
+        pos = m.start()
+        ch = s[pos]
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "`":
+            run = _BACKTICKS.match(s, pos)
+            assert run is not None
+            width = run.end() - pos
+            close = pos + width
+            found = -1
+            while True:
+                nxt = _BACKTICKS.search(s, close)
+                if nxt is None:
+                    break
+                if nxt.end() - nxt.start() == width:
+                    found = nxt.start()
+                    break
+                close = nxt.end()
+            if found < 0:
+                pos += width
+                continue
+            inner = s[pos + width : found].replace("\n", " ")
+            if inner.startswith(" ") and inner.endswith(" ") and inner.strip():
+                inner = inner[1:-1]
+            end = found + width
+            code_spans.append((pos, end, inner))
+            replaced.append((pos, end, inner))
+            opaque.append((pos, end))
+            pos = end
+            continue
+        if ch == "<":
+            pos = _angle(s, pos, n, links, replaced, opaque)
+            continue
+        if ch == "[":
+            image = pos > 0 and s[pos - 1] == "!" and not (pos > 1 and s[pos - 2] == "\\")
+            openers.append(_Opener(pos - 1 if image else pos, image))
+            pos += 1
+            continue
+        # ch == "]"
+        if not openers:
+            pos += 1
+            continue
+        opener = openers.pop()
+        text_start = opener.pos + (2 if opener.image else 1)
+        after = pos + 1
+        if after < n and s[after] == "(":
+            dest = _inline_destination(s, after, n)
+            if dest.ok:
+                flags: set[str] = set()
+                if not opener.active:
+                    flags.add("nested")
+                link = RawLink(
+                    "image" if opener.image else "markdown",
+                    opener.pos,
+                    dest.end,
+                    dest.raw,
+                    dest.url,
+                    dest.url_start,
+                    text_start,
+                    pos,
+                    flags,
+                )
+                links.extend(_split_nested_destination(link))
+                opaque.append((after, dest.end))
+                if not opener.image:
+                    for earlier in openers:
+                        if not earlier.image:
+                            earlier.active = False
+                pos = dest.end
+                continue
+            salvaged = _salvage_url(s, dest.url_start, n)
+            if salvaged is not None:
+                raw, end = salvaged
+                links.append(
+                    RawLink(
+                        "image" if opener.image else "markdown",
+                        opener.pos,
+                        end,
+                        raw,
+                        unescapeAll(raw),
+                        dest.url_start,
+                        text_start,
+                        pos,
+                        {"unbalanced"},
+                    )
+                )
+                opaque.append((after, end))
+                pos = end
+                continue
+        elif references:
+            ref = _reference(s, pos, n, opener, references)
+            if ref is not None:
+                label_end, href = ref
+                link = RawLink(
+                    "image" if opener.image else "markdown",
+                    opener.pos,
+                    label_end,
+                    href,
+                    href,
+                    -1,  # the URL stands in the definition, found by the caller
+                    text_start,
+                    pos,
+                    set(),
+                )
+                links.append(link)
+                pos = label_end
+                continue
+        pos += 1
+    links.extend(_bare_urls(s, opaque, links))
+    links.sort(key=lambda link: (link.url_start if link.url_start >= 0 else link.start))
+    _flag_stray_brackets(s, links)
+    return InlineScan(links, replaced, code_spans)
+
+
+def _reference(
+    s: str, pos: int, n: int, opener: _Opener, references: dict[str, dict[str, str]]
+) -> tuple[int, str] | None:
+    """A full, collapsed or shortcut reference link closing at `pos`."""
+    text = s[opener.pos + (2 if opener.image else 1) : pos]
+    label = text
+    end = pos + 1
+    if end < n and s[end] == "[":
+        close = s.find("]", end + 1)
+        if close > 0:
+            inner = s[end + 1 : close]
+            if inner:
+                label = inner
+            end = close + 1
+    ref = references.get(normalizeReference(label))
+    if ref is None:
+        return None
+    return end, ref.get("href", "")
+
+
+def _split_nested_destination(link: RawLink) -> list[RawLink]:
+    """`[paper]([https://a](https://b))`: CommonMark takes `[https://a](https://b)` as the
+    destination; the author meant one of two URLs. Report both, flagged."""
+    m = _NESTED_DEST.match(link.raw)
+    if m is None:
+        return [link]
+    out: list[RawLink] = []
+    inner_text, inner_dest = m.group(1), m.group(2)
+    for raw, offset in ((inner_text, 1), (inner_dest, len(inner_text) + 3)):
+        raw = raw.strip()
+        if raw and _URLISH.match(raw):
+            out.append(
+                RawLink(
+                    link.kind,
+                    link.start,
+                    link.end,
+                    raw,
+                    unescapeAll(raw),
+                    link.url_start + offset,
+                    link.text_start,
+                    link.text_end,
+                    link.flags | {"nested"},
+                )
+            )
+    return out or [link]
+
+
+def _angle(
+    s: str,
+    pos: int,
+    n: int,
+    links: list[RawLink],
+    replaced: list[tuple[int, int, str]],
+    opaque: list[tuple[int, int]],
+) -> int:
+    """Autolinks, comments and raw HTML starting with the `<` at `pos`; returns where to go on."""
+    if s.startswith("<!--", pos):
+        end = s.find("-->", pos + 4)
+        if end < 0:
+            return pos + 1
+        replaced.append((pos, end + 3, ""))
+        opaque.append((pos, end + 3))
+        return end + 3
+    m = _AUTOLINK.match(s, pos)
+    if m:
+        url = m.group(1)
+        links.append(RawLink("autolink", pos, m.end(), url, url, pos + 1, pos + 1, m.end() - 1))
+        replaced.append((pos, m.end(), url))
+        opaque.append((pos, m.end()))
+        return m.end()
+    m = _EMAIL_AUTOLINK.match(s, pos)
+    if m:
+        address = m.group(1)
+        links.append(
+            RawLink("autolink", pos, m.end(), address, "mailto:" + address, pos + 1, pos + 1,
+                    m.end() - 1)
+        )  # fmt: skip
+        replaced.append((pos, m.end(), address))
+        opaque.append((pos, m.end()))
+        return m.end()
+    m = _OPEN_TAG.match(s, pos)
+    if m:
+        replaced.append((pos, m.end(), ""))
+        opaque.append((pos, m.end()))
+        name = m.group(1).lower()
+        if name in ("a", "img"):
+            links.extend(_html.tag_links(s, m.start(), m.end(), name))
+        return m.end()
+    m = _CLOSE_TAG.match(s, pos) or _OTHER_HTML.match(s, pos)
+    if m:
+        replaced.append((pos, m.end(), ""))
+        opaque.append((pos, m.end()))
+        return m.end()
+    return pos + 1
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _bare_urls(s: str, opaque: list[tuple[int, int]], links: list[RawLink]) -> list[RawLink]:
+    if "://" not in s:
+        return []
+    taken = opaque + [(link.start, link.end) for link in links]
+    out: list[RawLink] = []
+    for m in _BARE_URL.finditer(s):
+        if _inside(m.start(), taken):
+            continue
+        raw = _trim_bare(m.group(0))
+        if "://" not in raw or raw.endswith("://"):
+            continue
+        end = m.start() + len(raw)
+        out.append(RawLink("bare", m.start(), end, raw, raw, m.start(), m.start(), end))
+    return out
+
+
+def _flag_stray_brackets(s: str, links: list[RawLink]) -> None:
+    """`[Project](url)]` or `[[Code](url)`: a bracket that pairs with nothing next to a link."""
+    for link in links:
+        if link.kind != "markdown" or "nested" in link.flags:
+            continue
+        before = s[link.start - 1] if link.start > 0 else ""
+        after = s[link.end] if link.end < len(s) else ""
+        if (after == "]") != (before == "["):
+            link.flags.add("unbalanced")

@@ -1,0 +1,201 @@
+"""How a link's role is decided: data tables first, one small function that reads them.
+
+The order of evidence (docs/extraction.md):
+
+1. an image is a `badge` when it is a badge (shields.io and friends), else `other`;
+2. an explicit `paper` or `code` label in the link text always wins (so a "Code" link to an
+   arXiv page, or to a Hugging Face Space, stays `code` and a rule can flag it);
+3. a host that is always one thing (YouTube -> video, Hugging Face Spaces -> demo);
+4. any other label in the link text (`project page`, `video`, `demo`, `Download link`);
+5. the table column the link stands in (`paper`, `code`, `web/proj`, `Download Link`);
+6. the section it stands in (a `Datasets` heading makes project/download links `dataset`);
+7. its position: the linked title of an entry is the paper;
+8. the host (a paper host -> paper, a code host -> code), else `other`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import urls
+from ..model import Role
+
+# Link texts, normalised by `label_key`, that say what a link is. None: a neutral label
+# ("Link", "here") that says it is *not* the entry's title but not what it is either.
+LABELS: dict[str, Role | None] = {}
+
+_LABEL_PHRASES: dict[Role | None, tuple[str, ...]] = {
+    Role.PAPER: ("paper", "papers", "pdf", "arxiv", "preprint", "publication", "openreview",
+                 "full paper", "paper link", "camera ready"),
+    Role.CODE: ("code", "codes", "github", "repo", "repository", "source", "source code",
+                "implementation", "official code", "unofficial code", "code link"),
+    Role.PROJECT: ("project", "project page", "projectpage", "proj", "webpage", "web page",
+                   "web/proj", "website", "homepage", "home page", "page", "site", "web",
+                   "project site", "project website"),
+    Role.DATASET: ("dataset", "datasets", "data", "download", "download link", "download page"),
+    Role.VIDEO: ("video", "videos", "youtube", "demo video", "supplementary video"),
+    Role.DEMO: ("demo", "demo track", "online demo", "colab", "hugging face", "huggingface",
+                "space", "spaces", "gradio"),
+    None: ("link", "links", "here", "this", "url", "more", "details"),
+}  # fmt: skip
+for _role_or_none, _phrases in _LABEL_PHRASES.items():
+    for _phrase in _phrases:
+        LABELS[_phrase] = _role_or_none
+
+# Table column headers, normalised by `label_key`, and what a link in that column is.
+# "title": the column names the entry (a link there is positioned as the title).
+HEADER_ROLES: dict[str, Role] = {
+    "paper": Role.PAPER, "papers": Role.PAPER, "pdf": Role.PAPER, "arxiv": Role.PAPER,
+    "code": Role.CODE, "codes": Role.CODE, "github": Role.CODE, "repo": Role.CODE,
+    "code/paper": Role.CODE,
+    "project": Role.PROJECT, "project page": Role.PROJECT, "web/proj": Role.PROJECT,
+    "webpage": Role.PROJECT, "website": Role.PROJECT, "homepage": Role.PROJECT,
+    "proj": Role.PROJECT, "page": Role.PROJECT,
+    "dataset": Role.DATASET, "data": Role.DATASET, "download": Role.DATASET,
+    "download link": Role.DATASET,
+    "video": Role.VIDEO, "demo": Role.DEMO,
+}  # fmt: skip
+TITLE_HEADERS = frozenset(
+    {"title", "paper title", "name", "dataset", "dataset name", "tool", "platform", "model",
+     "method", "project name", "metrics", "metric", "metric name", "technology",
+     "application", "researcher", "lab"}
+)  # fmt: skip
+VENUE_HEADERS = frozenset(
+    {"accept", "accepted", "venue", "conference", "journal", "conference/journal",
+     "publication", "published", "pub", "conf"}
+)  # fmt: skip
+YEAR_HEADERS = frozenset({"year", "date"})
+# What kind of thing a table's title column names, when it is not a paper.
+TITLE_COLUMN_KINDS: dict[str, str] = {
+    "dataset": "dataset", "dataset name": "dataset", "tool": "tools", "platform": "tools",
+    "metrics": "metrics", "metric": "metrics", "metric name": "metrics",
+    "researcher": "people", "lab": "people",
+}  # fmt: skip
+
+# Sections (headings, innermost first) that change what links mean.
+SECTION_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bdata ?sets?\b|\bcorpus\b|\bcorpora\b", re.I), "dataset"),
+    (re.compile(r"\bresearchers?\b|\bpeople\b|\bpersons?\b|\bgroups?\b|\blabs?\b|"
+                r"\binstitutions?\b|\bscholars?\b", re.I), "people"),
+    (re.compile(r"\btool(s|box|kit)?\b|\bframeworks?\b|\bplatforms?\b|\blibrar(y|ies)\b",
+                re.I), "tools"),
+    (re.compile(r"\bmetrics?\b|\bevaluation\b", re.I), "metrics"),
+    (re.compile(r"\brelated\b|\bresources\b|\bsee also\b|\btable of contents\b|\bcontents\b",
+                re.I), "resources"),
+)  # fmt: skip
+
+# Venue names (lower case) recognised in `[VENUE]` prefixes and link texts like "CVPR'23".
+VENUE_NAMES = frozenset(
+    {"cvpr", "cvprw", "iccv", "iccvw", "eccv", "eccvw", "neurips", "nips", "iclr", "icml",
+     "aaai", "ijcai", "acm", "mm", "acmmm", "acm mm", "acm multimedia", "siggraph",
+     "siggraphasia", "siggraph asia", "tog", "acm tog", "tpami", "pami", "tip", "ieee",
+     "tvcg", "tmm", "tcsvt", "wacv", "bmvc", "accv", "icassp", "icme", "icmi", "fg", "3dv",
+     "ismar", "interspeech", "arxiv", "ijcv", "jig", "i4tech", "mlsysworkshop", "iros",
+     "icra", "ai", "kdd", "www", "acl", "emnlp", "naacl", "tomm", "tcsvt", "ieee tip",
+     "ieee tmm", "journal", "workshop", "preprint", "cvm", "vr", "ieee vr", "3dv", "uist",
+     "chi", "eurographics", "cgf", "pg", "ieee tpami"}
+)  # fmt: skip
+
+_BADGE_HOSTS = ("img.shields.io", "shields.io", "badgen.net", "badge.fury.io", "awesome.re",
+                "forthebadge.com")
+_VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
+
+
+def label_key(text: str) -> str:
+    """'[`Download link`]' -> 'download link'; 'code(coming soon)' -> 'code'."""
+    lowered = text.lower()
+    if "(" in lowered:
+        lowered = re.sub(r"\(.*?\)|\(.*$", " ", lowered)
+    lowered = re.sub(r"[^a-z0-9/ ]+", " ", lowered)
+    return " ".join(lowered.split())
+
+
+def label_role(text: str) -> tuple[bool, Role | None]:
+    """(is a label, role it names): ('Code') -> (True, CODE); ('Link') -> (True, None)."""
+    key = label_key(text)
+    if key in LABELS:
+        return True, LABELS[key]
+    return False, None
+
+
+def section_kind(section: tuple[str, ...]) -> str | None:
+    for heading in reversed(section):
+        for pattern, kind in SECTION_KINDS:
+            if pattern.search(heading):
+                return kind
+    return None
+
+
+def is_badge_image(url: str) -> bool:
+    host = urls.host_of(url)
+    if urls.host_matches(host, _BADGE_HOSTS):
+        return True
+    path = url.lower().rsplit("?", 1)[0]
+    return path.endswith(("badge.svg", "/badge")) or "/badge/" in path
+
+
+def host_role(url: str) -> Role | None:
+    """Hosts that are always one kind of thing."""
+    host = urls.host_of(url)
+    if urls.host_matches(host, _VIDEO_HOSTS):
+        return Role.VIDEO
+    if urls.is_hf_space(url):
+        return Role.DEMO
+    return None
+
+
+def role_by_host(url: str, default: Role) -> Role:
+    fixed = host_role(url)
+    if fixed is not None:
+        return fixed
+    if urls.is_code_url(url):
+        return Role.CODE
+    if urls.is_paper_url(url):
+        return Role.PAPER
+    return default
+
+
+def decide(
+    *,
+    url: str,
+    text: str,
+    image: bool,
+    header: str | None,
+    section: str | None,
+    title: bool,
+    nested_item: bool = False,
+) -> Role:
+    """The role of one link. `section` is a SECTION_KINDS kind (or a title column's kind),
+    `title` says the link is the entry's linked title, `nested_item` that the entry is a
+    sub-item (a researcher's list of works)."""
+    if image:
+        return Role.BADGE if is_badge_image(url) else Role.OTHER
+    is_label, named = label_role(text) if text else (False, None)
+    if named in (Role.PAPER, Role.CODE):
+        return named
+    fixed = host_role(url)
+    if fixed is not None:
+        return fixed
+    if named is not None:
+        if section == "dataset" and named in (Role.PROJECT, Role.DATASET):
+            return Role.DATASET
+        return named
+    if header is not None:
+        by_header = HEADER_ROLES.get(header)
+        if by_header is not None:
+            if section == "dataset" and by_header is Role.PROJECT:
+                return Role.DATASET
+            if header == "code/paper":
+                return role_by_host(url, Role.CODE)
+            return by_header
+    if section == "dataset":
+        return Role.DATASET
+    if section == "people":
+        return role_by_host(url, Role.PROJECT) if nested_item else Role.OTHER
+    if section in ("tools", "metrics"):
+        return role_by_host(url, Role.PROJECT)
+    if section == "resources":
+        return role_by_host(url, Role.OTHER)
+    if title and not is_label:
+        return Role.PAPER
+    return role_by_host(url, Role.OTHER)

@@ -1,0 +1,125 @@
+"""Turning Markdown source into the clean text a reader sees, and reading venues and years.
+
+Kept free of tables of site knowledge: venue names live in `_roles.py` with the other data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from ._inline import InlineScan
+from ._roles import VENUE_NAMES
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_SHORT_YEAR = re.compile(r"['’](\d\d)\b")
+_ONLY_YEAR = re.compile(r"^\(?((?:19|20)\d\d)\)?$")
+_INVISIBLE = frozenset("\ufe0f\ufe0e\u200d\u20e3")
+
+
+def unescape_markdown(text: str) -> str:
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return text
+
+
+def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
+           in_link: bool = False) -> str:  # fmt: skip
+    """The source s[start:end] as rendered text: link syntax, HTML tags and code-span
+    backticks gone, images kept as their alt text only inside a link's text."""
+    stop = len(s) if end is None else end
+    spans: list[tuple[int, int, object]] = [
+        (a, b, plain) for a, b, plain in found.replaced if start <= a and b <= stop
+    ]
+    for link in found.links:
+        if link.kind in ("markdown", "image") and start <= link.start and link.end <= stop:
+            spans.append((link.start, link.end, link))
+    if not spans:
+        return unescape_markdown(s[start:stop])
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    out: list[str] = []
+    pos = start
+    for a, b, what in spans:
+        if a < pos:
+            continue  # inside a construct already rendered (an image in a link's text)
+        out.append(unescape_markdown(s[pos:a]))
+        if isinstance(what, str):
+            out.append(what)
+        else:
+            link = what
+            assert not isinstance(link, (str, int))
+            kind = getattr(link, "kind", "")
+            text_start = getattr(link, "text_start", a)
+            text_end = getattr(link, "text_end", a)
+            if kind == "image" and not in_link:
+                out.append("")
+            else:
+                out.append(render(s, found, text_start, text_end, True))
+        pos = b
+    out.append(unescape_markdown(s[pos:stop]))
+    return "".join(out)
+
+
+def strip_symbols(text: str) -> str:
+    """Drop emoji and other pictographs (headings like '🔥 **2025 Latest Papers**')."""
+    if text.isascii():
+        return text
+    return "".join(
+        ch for ch in text if ch not in _INVISIBLE and unicodedata.category(ch) != "So"
+    )
+
+
+def tidy(text: str) -> str:
+    """Clean text: entities decoded, emphasis markers and emoji dropped, spaces collapsed."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    text = strip_symbols(text)
+    return " ".join(text.split())
+
+
+def year_of(text: str) -> int | None:
+    """The publication year a venue string states: 'CVPR 2021', 'Arxiv2023', "ICCV'23"."""
+    m = _YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    m = _SHORT_YEAR.search(text)
+    if m:
+        return 2000 + int(m.group(1))
+    return None
+
+
+def only_year(text: str) -> int | None:
+    """The year when `text` is nothing but a year ('2021', '(2021)')."""
+    m = _ONLY_YEAR.match(text.strip())
+    return int(m.group(1)) if m else None
+
+
+def looks_like_venue(text: str) -> bool:
+    """'[CVPR 2021]', '[ICASSP]', '[SIGGRAPH Asia 2022]' yes; '[Face2face]', '[DAVS]' no."""
+    text = text.strip()
+    if not text:
+        return False
+    if year_of(text) is not None:
+        return True
+    lowered = text.lower()
+    if lowered in VENUE_NAMES:
+        return True
+    first = re.split(r"[\s,'’]+", lowered, maxsplit=1)[0]
+    return first in VENUE_NAMES
+
+
+def split_venue_suffix(text: str) -> tuple[str, str | None]:
+    """'vid2vid NeurIPS'18' -> ('vid2vid', "NeurIPS'18"); 'Lumos SIGGRAPH Asia 2022' too."""
+    words = text.split()
+    for cut in range(1, len(words)):
+        tail = " ".join(words[cut:])
+        if looks_like_venue(tail) and (
+            year_of(tail) is not None or tail.lower() in VENUE_NAMES
+        ) and words[cut].lower().rstrip("'’0123456789") in VENUE_NAMES:
+            return " ".join(words[:cut]), tail
+    return text, None

