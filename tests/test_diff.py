@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 from linkwarden.cli import main
 from linkwarden.diff import diff, diff_to_json, exit_code_for, md_text, render_diff_markdown
 from linkwarden.model import Enrichment, Finding, Role, Severity, Status
 from linkwarden.state import write_snapshot
+from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 P1 = "https://arxiv.org/abs/2301.00001"
 P2 = "https://arxiv.org/abs/2302.00002"

@@ -313,7 +313,7 @@ def test_badge_matching_the_code_link_case_insensitively_is_fine() -> None:
         ("MegaPortraits project page paper code [None]", "code [None]"),
         ("MeshTalk code(coming soon) projectpage", "coming soon"),
         ("X code: TBD", "code: TBD"),
-        ("MegaPortraits comment: 没有开源，比较遗憾", "没有开源"),
+        ("MakeItTalk code: N/A", "code: N/A"),
         ("Y the code will be released after review", "will be released"),
     ],
 )

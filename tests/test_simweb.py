@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,12 +33,14 @@ from simweb import (
     Parked,
     RateLimited,
     Redirect,
+    Reset,
     SimWeb,
     Slow,
     SoftNotFound,
     Status,
     Status999,
     ToHome,
+    YouTubeThumbnail,
     source_hosts,
     source_urls,
     synthetic_corpus,
@@ -453,3 +458,89 @@ def test_synthetic_corpus_spreads_urls_over_hosts(tmp_path: Path) -> None:
         url = httpx.URL(urls[0])
         response = sim.fetch(url.host, url.path)
         assert response.status_code == 200 and url.path.rsplit("/", 1)[-1] in title_of(response)
+
+
+def test_reset_drops_the_connection_then_serves(simweb: SimWeb) -> None:
+    simweb.set(HOST, "/reset", Reset(times=1))
+    with pytest.raises(httpx.RemoteProtocolError):
+        simweb.fetch(HOST, "/reset")
+    assert simweb.fetch(HOST, "/reset").status_code == 200
+    first, second = simweb.requests(HOST, path="/reset")
+    assert (first.status, first.disconnected, second.status) == (None, True, 200)
+
+
+def test_proxy_tunnels_https_forwards_http_and_fails_like_a_proxy(simweb: SimWeb) -> None:
+    simweb.set("tunnel.sim.test", "/p", Page(title="via proxy"))
+    simweb.refuse("down.sim.test")
+    proxy = f"http://127.0.0.1:{simweb.proxy_port}"
+    with httpx.Client(proxy=proxy, verify=simweb.client_ssl_context(), timeout=5) as client:
+        tunnelled = client.get("https://tunnel.sim.test/p")
+        assert (tunnelled.status_code, title_of(tunnelled)) == (200, "via proxy")
+        forwarded = client.get("http://tunnel.sim.test/p?x=1")
+        assert forwarded.status_code == 301
+        assert forwarded.headers["location"] == "https://tunnel.sim.test/p?x=1"
+        for unreachable in ("https://down.sim.test/", "https://nowhere.sim.test/"):
+            with pytest.raises(httpx.ProxyError):
+                client.get(unreachable)
+        assert client.get("http://nowhere.sim.test/").status_code == 502
+    assert [(e.scheme, e.target) for e in simweb.requests("tunnel.sim.test")] == [
+        ("https", "/p"),
+        ("http", "/p?x=1"),
+    ]
+
+
+def test_lychee_reaches_the_simulated_web_through_the_proxy(simweb: SimWeb, tmp_path: Path) -> None:
+    simweb.set("papers.simweb.dev", "/ok", Page(title="fine"))
+    simweb.set("papers.simweb.dev", "/gone", Gone())
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "- [ok](https://papers.simweb.dev/ok)\n- [gone](https://papers.simweb.dev/gone)\n"
+    )
+    lychee = Path(sys.executable).with_name("lychee")
+    run = subprocess.run(
+        [str(lychee), "--no-progress", "--format", "json", "--max-retries", "0", str(listing)],
+        env={**os.environ, **simweb.proxy_env()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(run.stdout)
+    assert (report["successful"], report["errors"]) == (1, 1), run.stderr
+    assert {(e.path, e.status) for e in simweb.requests("papers.simweb.dev")} == {
+        ("/ok", 200),
+        ("/gone", 410),
+    }
+
+
+def test_world_from_sources_with_faults_records_the_expected_verdicts() -> None:
+    world = world_from_sources(latency=0.0, faults=0.5, seed=1)
+    verdicts = set(world.expected.values())
+    assert verdicts == {"dead", "alive", "blocked"}
+    assert not any("arxiv.org" in url or "github.com/" in url for url in world.expected)
+    dead = next(u for u, v in world.expected.items() if v == "dead")
+    blocked = next(u for u, v in world.expected.items() if v == "blocked")
+    with SimWeb(world) as sim:
+        for url, allowed in ((dead, {404, 410, 200}), (blocked, {403})):
+            parsed = httpx.URL(url)
+            response = sim.fetch(parsed.host, parsed.raw_path.decode("ascii"))
+            assert response.status_code in allowed, url
+            if response.status_code == 200:  # a soft 404
+                assert title_of(response) == "Page not found"
+
+
+def test_youtube_thumbnails_answer_for_live_videos_only(simweb: SimWeb) -> None:
+    with simweb.lock:
+        simweb.host("img.youtube.com").fallback = YouTubeThumbnail(live=("abc",))
+    live = simweb.fetch("img.youtube.com", "/vi/abc/0.jpg")
+    assert (live.status_code, live.headers["content-type"]) == (200, "image/jpeg")
+    assert simweb.fetch("img.youtube.com", "/vi/gone/0.jpg").status_code == 404
+
+
+def test_keep_log_false_counts_without_logging() -> None:
+    with SimWeb(keep_log=False) as sim:
+        sim.set(HOST, "/p", Page())
+        for _ in range(3):
+            sim.fetch(HOST, "/p")
+        assert sim.requests() == []
+        assert (sim.request_count(HOST), sim.request_count()) == (3, 3)
+        assert sim.max_in_flight(HOST) == 1

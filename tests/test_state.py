@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -147,7 +148,31 @@ def test_transient_failure_is_suspect_then_dead_on_the_second_run() -> None:
     assert rec.consecutive_failures == 2 and rec.first_failed_at == "2025-03-01T02:00:00Z"
     assert [o.status for o in rec.history] == [Status.TIMEOUT, Status.ERROR]
     assert second.findings[0].severity is Severity.ERROR
-    assert second.findings[0].message == "link is dead"
+    assert second.findings[0].message == (
+        "link is dead — confirmed dead: failed 2 consecutive runs since 2025-03-01T02:00:00Z"
+    )
+
+
+def test_a_confirmed_timeout_warning_becomes_an_error() -> None:
+    lists = _lists()
+    warning = dead_link_finding(FLAKY, lists[0], Severity.WARNING)
+    info = dataclasses.replace(warning, code="LW208", severity=Severity.INFO)
+    redirect = dataclasses.replace(warning, code="LW206", url=CODE)
+    first = snap(lists, {FLAKY: result(FLAKY, Status.TIMEOUT, night(0))}, None, night(0),
+                 findings=[warning, info, redirect])  # fmt: skip
+    assert {f.code: f.severity for f in first.findings} == {
+        "LW201": Severity.WARNING,
+        "LW206": Severity.WARNING,
+        "LW208": Severity.INFO,
+    }
+    second = snap(lists, {FLAKY: result(FLAKY, Status.TIMEOUT, night(1))}, first, night(1),
+                  findings=[warning, info, redirect])  # fmt: skip
+    by_code = {f.code: f for f in second.findings}
+    assert by_code["LW201"].severity is Severity.ERROR  # timeout confirmed after 2 runs
+    assert by_code["LW208"].severity is Severity.INFO  # configured down: left alone
+    assert (
+        by_code["LW206"].severity is Severity.WARNING and by_code["LW206"].message == "link is dead"
+    )
 
 
 def test_failing_once_then_recovering_never_appears_dead() -> None:
@@ -347,7 +372,6 @@ def test_history_appends_one_row_per_run(tmp_path: Path) -> None:
     second = snap(lists, {GONE: result(GONE, Status.OK, night(1))}, first, night(1))
     append_history(history, first)
     append_history(history, second)
-    append_history(history, second)  # the same run again: replaced, not doubled
     rows = list(csv.DictReader(io.StringIO(history.read_text(encoding="utf-8"))))
     assert [r["time"] for r in rows] == ["2025-03-01T02:00:00Z", "2025-03-02T02:00:00Z"]
     assert rows[0]["links_dead"] == "1" and rows[0]["findings_error"] == "1"

@@ -185,3 +185,13 @@ def test_pre_commit_hook_runs_the_offline_lint(
     listing.write_text("# Demo\n\n- [Paper](https://arxiv.org/abs/2301.00001)\n", encoding="utf-8")
     assert main([*args, str(listing)]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_documented_copy_paste_workflow_passes_actionlint() -> None:
+    """The README example (from docs/automation.md) must be a valid workflow too."""
+    doc = (ROOT / "docs" / "automation.md").read_text(encoding="utf-8")
+    section = doc.split("## Copy-paste", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "uses: linkwarden-dev/linkwarden@v1" in example
+    done = actionlint("-stdin-filename", "links.yml", "-", stdin=example)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -7,8 +7,9 @@ Two pure functions, used by `state.build_snapshot`:
   `LinkResult.transient` says is not transient) is `dead` at once; a transient failure
   (timeout, 5xx, connection error, DNS hiccup) is `suspect` until it has failed in
   `quarantine_runs` consecutive runs.
-- `apply_quarantine(findings, records)` downgrades the link-health findings (LW2xx) of
-  suspect URLs from error to warning and says why, with the history. It never touches the
+- `apply_quarantine(findings, records)` sets the severity of link-health findings (LW2xx)
+  about failures: an error on a suspect URL becomes a warning (with the history), a
+  warning on a transient failure confirmed dead becomes an error. It never touches the
   observed status: quarantine decides severity, and with it whether the run fails.
 """
 
@@ -84,30 +85,48 @@ def quarantine_note(record: LinkRecord, quarantine_runs: int) -> str:
     )
 
 
+def confirmed_note(record: LinkRecord) -> str:
+    """Why a transient failure now counts: 'confirmed dead: failed 2 consecutive runs ...'."""
+    since = f" since {record.first_failed_at}" if record.first_failed_at else ""
+    return f"confirmed dead: failed {record.consecutive_failures} consecutive runs{since}"
+
+
 def apply_quarantine(
     findings: Iterable[Finding],
     records: Sequence[LinkRecord],
     quarantine_runs: int | None = None,
 ) -> list[Finding]:
-    """Findings with LW2xx errors on suspect URLs downgraded to warnings, with the reason.
+    """Link-health findings (LW2xx) about failures, with severity set by the verdict.
 
-    `records` are the snapshot's link records (any order); `quarantine_runs` only feeds the
-    message (default: the consecutive failures needed are one more than seen so far).
+    - On a `suspect` URL an error becomes a warning, and the message says it is in
+      quarantine, with the history.
+    - On a transient failure confirmed `dead` (it failed `quarantine_runs` runs in a row) a
+      warning (a timeout, a 5xx) becomes an error, and the message says since when. A
+      severity the configuration lowered to info stays info.
+    Other findings pass unchanged. `records` are the snapshot's link records (any order);
+    `quarantine_runs` only feeds the message.
     """
-    suspects = {r.url: r for r in records if r.effective is Effective.SUSPECT}
+    by_url = {r.url: r for r in records if r.status.is_failure}
     adjusted: list[Finding] = []
     for finding in findings:
-        record = suspects.get(normalize(finding.url)) if finding.url else None
-        if (
-            record is not None
-            and finding.code.startswith(HEALTH_PREFIX)
-            and finding.severity is Severity.ERROR
-        ):
-            needed = quarantine_runs or record.consecutive_failures + 1
-            finding = replace(
-                finding,
-                severity=Severity.WARNING,
-                message=f"{finding.message} — {quarantine_note(record, needed)}",
-            )
+        record = by_url.get(normalize(finding.url)) if finding.url else None
+        if record is not None and finding.code.startswith(HEALTH_PREFIX):
+            if record.effective is Effective.SUSPECT:
+                needed = quarantine_runs or record.consecutive_failures + 1
+                finding = replace(
+                    finding,
+                    severity=Severity.INFO
+                    if finding.severity is Severity.INFO
+                    else Severity.WARNING,
+                    message=f"{finding.message} — {quarantine_note(record, needed)}",
+                )
+            elif record.effective is Effective.DEAD and record.transient:
+                finding = replace(
+                    finding,
+                    severity=Severity.ERROR
+                    if finding.severity is Severity.WARNING
+                    else finding.severity,
+                    message=f"{finding.message} — {confirmed_note(record)}",
+                )
         adjusted.append(finding)
     return adjusted

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from . import __version__
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_gh_issue(sub)
     _add_check(sub)
+    _add_catalog(sub)
     _add_state_commands(sub)
 
     return parser
@@ -121,7 +123,17 @@ def _add_gh_issue(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.set_defaults(handler=cmd_gh_issue)
 
 
-def _add_state_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _duration(text: str) -> timedelta:
+    """argparse type for --max-age: 90s, 30m, 12h, 7d, 2w."""
+    from .state import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_state_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     """`diff` and `fix`: the run state between nights (docs/state.md)."""
     p = sub.add_parser("diff", help="what changed between two snapshots (latest.json files)")
     p.add_argument("old", help="the older snapshot")
@@ -196,7 +208,79 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--per-host", type=int, help="requests in flight per host (default 4)")
     p.add_argument("--timeout", type=float, help="seconds per request (default 20)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    _add_enrich_flags(p)
+    p.add_argument(
+        "--max-age",
+        type=_duration,
+        metavar="DURATION",
+        help="reuse healthy results younger than this from the last snapshot (e.g. 12h, 7d)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("new", "any", "none"),
+        default=None,  # None: `any`, but `new` in PR mode (--changed-since)
+        help="exit 1 on error findings new since the last snapshot, on any, or never "
+        "(default: any; nightly and --changed-since: new)",
+    )
+    _add_pr_mode(p)
     p.set_defaults(handler=cmd_check)
+
+
+def _add_enrich_flags(p: argparse.ArgumentParser) -> None:
+    """arXiv/GitHub API enrichment (docs/enrichment.md)."""
+    p.add_argument(
+        "--github-token",
+        metavar="TOKEN",
+        help="GitHub token for the GraphQL API (default: $GITHUB_TOKEN); without one, "
+        "repository metadata comes from the anonymous REST quota as far as it goes",
+    )
+    p.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="do not ask the arXiv and GitHub APIs: check those links over HTTP, no metadata",
+    )
+
+
+def _add_pr_mode(p: argparse.ArgumentParser) -> None:
+    """PR mode and CI output for `check` (docs/automation.md)."""
+    p.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="PR mode: check only links on lines changed since this git ref; reuse the "
+        "committed snapshot for the rest; never write it",
+    )
+    p.add_argument(
+        "--annotations",
+        action="store_true",
+        help="print each finding as a GitHub Actions annotation (::error file=,line=::)",
+    )
+
+
+def _add_catalog(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`catalog`: one record per paper across the lists, with metadata (docs/enrichment.md)."""
+    p = sub.add_parser("catalog", help="one record per paper across all lists, with metadata")
+    _add_inputs(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports"),
+        help="where the latest snapshot is read from (default: %(default)s)",
+    )
+    p.add_argument(
+        "--fresh", action="store_true", help="ask the APIs now, ignore the latest snapshot"
+    )
+    p.add_argument("--connect-to", action="append", metavar="HOST1:PORT1:HOST2:PORT2")
+    p.add_argument("--resolve", action="append", metavar="HOST:PORT:ADDRESS")
+    p.add_argument("--cacert", type=Path, help="CA bundle to trust instead of the system's")
+    p.add_argument("--github-token", metavar="TOKEN", help="default: $GITHUB_TOKEN")
+    p.set_defaults(handler=cmd_catalog)
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from .commands.catalog import run
+
+    return run(args, out=sys.stdout, err=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

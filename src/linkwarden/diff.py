@@ -141,9 +141,10 @@ class RunDiff:
 
 
 def _detail(reason: str, http_status: int | None) -> str:
-    if http_status and reason:
-        return f"HTTP {http_status}: {reason}"
-    return reason or (f"HTTP {http_status}" if http_status else "")
+    code = f"HTTP {http_status}" if http_status else ""
+    if code and reason and code not in reason:
+        return f"{code}: {reason}"
+    return reason or code
 
 
 def finding_key(f: Finding) -> tuple[str, str, str, str, str, str]:
@@ -356,12 +357,15 @@ def dumps_diff(d: RunDiff) -> str:
 
 
 _MD_SPECIAL = str.maketrans(
-    {c: "\\" + c for c in "\\`*_{}[]<>()#+-!|~"} | {"@": "@\u200b", "\n": " ", "\r": " "}
+    {c: "\\" + c for c in "\\`*_[]<>|~"} | {"@": "@\u200b", "\n": " ", "\r": " "}
 )
 
 
 def md_text(text: str) -> str:
-    """Untrusted text made inert in Markdown: no markup, no table break, no @mention."""
+    """Untrusted text made inert in Markdown: no markup, no table break, no @mention.
+
+    Only characters that can start markup mid-line are escaped (the callers never put
+    untrusted text at the start of a line, where `#`, `-` or `1.` would matter)."""
     return text.translate(_MD_SPECIAL)
 
 

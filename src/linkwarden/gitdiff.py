@@ -36,6 +36,7 @@ class ChangedLines:
     ref: str
     commit: str  # the ref resolved to a full commit id
     lines: dict[Path, frozenset[int]]
+    root: Path = Path(".")  # the work tree's top folder (annotations are relative to it)
 
     def of(self, path: Path) -> frozenset[int]:
         return self.lines.get(path.resolve(), frozenset())
@@ -160,7 +161,7 @@ def changed_lines(ref: str, paths: Sequence[Path], *, cwd: Path) -> ChangedLines
     if outside:
         raise GitError(f"list file is outside the git repository {root}", path=str(outside[0]))
     if not files:
-        return ChangedLines(ref, commit, {})
+        return ChangedLines(ref, commit, {}, root)
     diff = _git(
         [
             "diff",
@@ -179,4 +180,4 @@ def changed_lines(ref: str, paths: Sequence[Path], *, cwd: Path) -> ChangedLines
         with path.open("rb") as handle:
             count = sum(1 for _ in handle)
         found[path] = frozenset(range(1, count + 1))
-    return ChangedLines(ref, commit, {p: found[p] for p in files if found.get(p)})
+    return ChangedLines(ref, commit, {p: found[p] for p in files if found.get(p)}, root)

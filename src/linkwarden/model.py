@@ -238,6 +238,7 @@ class ArxivRecord:
     comment: str | None = None
     journal_ref: str | None = None
     primary_category: str | None = None
+    summary: str = ""  # the abstract: method names often appear only there
 
     @property
     def withdrawn(self) -> bool:

@@ -1011,8 +1011,8 @@ def history_row(snapshot: Snapshot) -> dict[str, str]:
 def append_history(path: Path | str, snapshot: Snapshot) -> None:
     """Add the run's row to history.csv (atomically: the whole file is rewritten).
 
-    A row with the same time as this run is replaced, so writing the same run twice leaves
-    one row. Rows under an older header keep the columns they share with the current one.
+    Rows are kept in the order the runs happened; rows under an older header keep the
+    columns they share with the current one.
     """
     target = Path(path)
     columns = history_columns()
@@ -1027,10 +1027,7 @@ def append_history(path: Path | str, snapshot: Snapshot) -> None:
         reader = csv.DictReader(io.StringIO(existing))
         for old in reader:
             rows.append({c: (old.get(c) or "") for c in columns})
-    new = history_row(snapshot)
-    rows = [r for r in rows if r["time"] != new["time"]]
-    rows.append(new)
-    rows.sort(key=lambda r: r["time"])
+    rows.append(history_row(snapshot))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

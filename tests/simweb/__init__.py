@@ -25,6 +25,7 @@ from .behaviours import (
     RateLimited,
     Raw,
     Redirect,
+    Reset,
     Responder,
     SimRequest,
     Slow,
@@ -32,12 +33,14 @@ from .behaviours import (
     Status,
     Status999,
     ToHome,
+    YouTubeThumbnail,
     html_page,
     retry_after_value,
     youtube_video_id,
 )
 from .server import LOOPBACK, SIGN_IN_HOST, WILDCARDS, LoggedRequest, SimWeb
 from .sources import (
+    FAULTS,
     PathPage,
     plausible_title,
     source_hosts,
@@ -49,6 +52,7 @@ from .sources import (
 from .world import HostSpec, World
 
 __all__ = [
+    "FAULTS",
     "LOOPBACK",
     "SIGN_IN_HOST",
     "WILDCARDS",
@@ -71,6 +75,7 @@ __all__ = [
     "RateLimited",
     "Raw",
     "Redirect",
+    "Reset",
     "Responder",
     "SimRequest",
     "SimWeb",
@@ -80,6 +85,7 @@ __all__ = [
     "Status999",
     "ToHome",
     "World",
+    "YouTubeThumbnail",
     "html_page",
     "plausible_title",
     "retry_after_value",

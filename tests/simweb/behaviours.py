@@ -56,8 +56,15 @@ class Responder:
     real server does. `disconnected` becomes set when the client goes away.
     """
 
-    def __init__(self, method: str, send: Send, receive: Receive) -> None:
+    def __init__(
+        self,
+        method: str,
+        send: Send,
+        receive: Receive,
+        abort: Callable[[], None] | None = None,
+    ) -> None:
         self.method = method
+        self._abort = abort
         self.status: int | None = None
         self.bytes_sent = 0
         self.disconnected = asyncio.Event()
@@ -89,6 +96,13 @@ class Responder:
         all_headers = {"content-length": str(len(body)), **headers}
         await self.start(status, all_headers)
         await self.body(body)
+
+    def cut(self) -> None:
+        """Drop the TCP connection at once (the client sees a reset), answering nothing."""
+        if self._abort is None:
+            raise RuntimeError("simweb: this connection cannot be cut")
+        self._abort()
+        self.disconnected.set()
 
     def watch_disconnect(self) -> None:
         """Start noticing a client that hangs up (for long responses)."""
@@ -253,6 +267,20 @@ class Flaky(Behaviour):
             await self.then.serve(request, out)
             return
         await out.respond(self.status, {"content-type": HTML}, html_page("Service Unavailable"))
+
+
+@dataclass(frozen=True)
+class Reset(Behaviour):
+    """The connection is dropped without an answer for the first `times` requests."""
+
+    times: int = 1
+    then: Behaviour = field(default_factory=lambda: Page(title="Back after a reset"))
+
+    async def serve(self, request: SimRequest, out: Responder) -> None:
+        if request.hit > self.times:
+            await self.then.serve(request, out)
+            return
+        out.cut()
 
 
 @dataclass(frozen=True)
@@ -462,3 +490,20 @@ class HomePage(Behaviour):
 
     def response(self, request: SimRequest) -> tuple[int, dict[str, str], bytes]:
         return 200, {"content-type": HTML}, html_page(f"{request.host} - Home")
+
+
+@dataclass(frozen=True)
+class YouTubeThumbnail(Behaviour):
+    """img.youtube.com `/vi/<id>/<name>.jpg`: a JPEG for a live video, 404 otherwise.
+
+    lychee checks YouTube links this way (its "check YouTube IDs via thumbnail" quirk), so
+    a world used to compare against lychee serves it. Use it as the host's `fallback`.
+    """
+
+    live: tuple[str, ...] = ()
+
+    def response(self, request: SimRequest) -> tuple[int, dict[str, str], bytes]:
+        parts = request.path.split("/")
+        if len(parts) >= 4 and parts[1] in ("vi", "vi_webp") and parts[2] in self.live:
+            return 200, {"content-type": "image/jpeg"}, b"\xff\xd8\xff\xe0" + b"\0" * 1024
+        return 404, {"content-type": "text/html"}, b"Not Found"

@@ -49,6 +49,7 @@ from .behaviours import (
     SimRequest,
     html_page,
 )
+from .proxy import handle_proxy_client
 from .world import HostSpec, Latency, World, route_key, split_target
 
 ASGIApp = Any  # an ASGI 3 callable: (scope, receive, send) -> awaitable
@@ -75,7 +76,7 @@ SIGN_IN_HOST = "accounts.google.com"
 log = logging.getLogger("simweb")
 
 
-@dataclass
+@dataclass(slots=True)
 class LoggedRequest:
     """One request the simulated web received (times from `time.monotonic()`)."""
 
@@ -112,6 +113,7 @@ class _Counters:
     in_flight: dict[str, int] = field(default_factory=dict)
     max_in_flight: dict[str, int] = field(default_factory=dict)
     hits: dict[tuple[str, str], int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
 
 
 class SimWeb:
@@ -128,7 +130,9 @@ class SimWeb:
         cert_hosts: Iterable[str] = (),
         sources_dir: Path | None = None,
         graceful_timeout: float = 0.5,
+        keep_log: bool = True,
     ) -> None:
+        """`keep_log=False` keeps only counters (for 100,000-request benchmarks)."""
         self._lock = threading.RLock()
         self.world = world if world is not None else World()
         self.world.host(SIGN_IN_HOST).routes.setdefault(
@@ -139,6 +143,7 @@ class SimWeb:
         self._log: list[LoggedRequest] = []
         self._counters = _Counters()
         self._graceful_timeout = graceful_timeout
+        self._keep_log = keep_log
 
         self._dir = Path(tempfile.mkdtemp(prefix="simweb-"))
         self._finalizer = weakref.finalize(self, shutil.rmtree, self._dir, True)
@@ -152,6 +157,8 @@ class SimWeb:
 
         self.tls_port = 0
         self.http_port = 0
+        self.proxy_port = 0
+        self._by_peer: dict[tuple[str, int], asyncio.StreamWriter] = {}
         self._closed_socket = _bound_unlistened_socket()
         self.closed_port: int = self._closed_socket.getsockname()[1]
 
@@ -165,14 +172,12 @@ class SimWeb:
         """Listen on the TLS and HTTP ports (the same ones again after a `stop()`)."""
         if self._thread is not None:
             return self
-        tls_sock = _listening_socket(self.tls_port)
-        http_sock = _listening_socket(self.http_port)
-        self.tls_port = tls_sock.getsockname()[1]
-        self.http_port = http_sock.getsockname()[1]
+        socks = [_listening_socket(p) for p in (self.tls_port, self.http_port, self.proxy_port)]
+        self.tls_port, self.http_port, self.proxy_port = (s.getsockname()[1] for s in socks)
         context = self._server_context()
         ready = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(context, tls_sock, http_sock, ready), name="simweb", daemon=True
+            target=self._run, args=(context, *socks, ready), name="simweb", daemon=True
         )
         self._thread.start()
         if not ready.wait(timeout=10):
@@ -222,24 +227,26 @@ class SimWeb:
         context: ssl.SSLContext,
         tls_sock: socket.socket,
         http_sock: socket.socket,
+        proxy_sock: socket.socket,
         ready: threading.Event,
     ) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            loop.run_until_complete(self._serve(context, tls_sock, http_sock, ready))
+            loop.run_until_complete(self._serve(context, tls_sock, http_sock, proxy_sock, ready))
         finally:
             with contextlib.suppress(Exception):
                 loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
-            tls_sock.close()
-            http_sock.close()
+            for sock in (tls_sock, http_sock, proxy_sock):
+                sock.close()
 
     async def _serve(
         self,
         context: ssl.SSLContext,
         tls_sock: socket.socket,
         http_sock: socket.socket,
+        proxy_sock: socket.socket,
         ready: threading.Event,
     ) -> None:
         """Accept connections and hand each to hypercorn's protocol machinery.
@@ -263,12 +270,28 @@ class SimWeb:
         async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             task = asyncio.current_task()
             assert task is not None
+            peer = _peer(writer)
             writers.add(writer)
             connections.add(task)
+            self._by_peer[peer] = writer
             try:
                 await TCPServer(app, loop, config, worker, {}, reader, writer)
             except asyncio.CancelledError:
                 pass  # cut at stop(); asyncio would log a cancelled connection as an error
+            finally:
+                writers.discard(writer)
+                connections.discard(task)
+                self._by_peer.pop(peer, None)
+
+        async def on_proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            writers.add(writer)
+            connections.add(task)
+            try:
+                await handle_proxy_client(reader, writer, self._proxy_route)
+            except asyncio.CancelledError:
+                pass
             finally:
                 writers.discard(writer)
                 connections.discard(task)
@@ -278,6 +301,7 @@ class SimWeb:
                 on_connect, sock=tls_sock, ssl=context, ssl_handshake_timeout=5, backlog=2048
             ),
             await asyncio.start_server(on_connect, sock=http_sock, backlog=2048),
+            await asyncio.start_server(on_proxy, sock=proxy_sock, backlog=2048),
         ]
         ready.set()
         await shutdown.wait()
@@ -426,6 +450,32 @@ class SimWeb:
             args += ["--connect-to", f"{host}:80:{LOOPBACK}:{self.http_port}"]
         return args
 
+    def proxy_env(self) -> dict[str, str]:
+        """Environment for clients that take a proxy instead of `--connect-to` (lychee).
+
+        The CA goes in `SSL_CERT_FILE` for OpenSSL-based clients; rustls-based ones may
+        need their own "insecure" switch.
+        """
+        proxy = f"http://{LOOPBACK}:{self.proxy_port}"
+        return {
+            "HTTPS_PROXY": proxy,
+            "HTTP_PROXY": proxy,
+            "https_proxy": proxy,
+            "http_proxy": proxy,
+            "NO_PROXY": "",
+            "no_proxy": "",
+            "SSL_CERT_FILE": self.ca_pem_path,
+        }
+
+    def _proxy_route(self, host: str, port: int) -> tuple[str, int] | None:
+        with self._lock:
+            if host in self.world.refused:
+                return (LOOPBACK, self.closed_port)
+            if host not in self.world.hosts and host not in self._mounts:
+                return None
+        ports = {443: self.tls_port, 80: self.http_port}
+        return (LOOPBACK, ports[port]) if port in ports else None
+
     def url(self, host: str, target: str = "/", *, scheme: str = "https") -> str:
         return f"{scheme}://{host}{target}"
 
@@ -477,6 +527,13 @@ class SimWeb:
         with self._lock:
             return self._counters.max_in_flight.get(host.lower(), 0)
 
+    def request_count(self, host: str | None = None) -> int:
+        """Requests received since the last reset (counted even with `keep_log=False`)."""
+        with self._lock:
+            if host is None:
+                return sum(self._counters.total.values())
+            return self._counters.total.get(host.lower(), 0)
+
     def in_flight(self, host: str) -> int:
         with self._lock:
             return self._counters.in_flight.get(host.lower(), 0)
@@ -490,6 +547,7 @@ class SimWeb:
         with self._lock:
             self._log.clear()
             self._counters.max_in_flight.clear()
+            self._counters.total.clear()
 
     # ----------------------------------------------------------------- the ASGI app
 
@@ -526,8 +584,12 @@ class SimWeb:
                 http_version=scope.get("http_version", "1.1"),
                 in_flight=in_flight,
             )
-            self._log.append(entry)
-        out = Responder(method, send, receive)
+            counters.total[host] = counters.total.get(host, 0) + 1
+            if self._keep_log:
+                self._log.append(entry)
+        client = scope.get("client")
+        writer = self._by_peer.get((str(client[0]), int(client[1]))) if client else None
+        out = Responder(method, send, receive, writer.transport.abort if writer else None)
         try:
             if spec is not None:
                 await asyncio.sleep(_draw(spec.latency))
@@ -576,6 +638,11 @@ class SimWeb:
             hit=hit,
         )
         await behaviour.serve(request, out)
+
+
+def _peer(writer: asyncio.StreamWriter) -> tuple[str, int]:
+    peer = writer.get_extra_info("peername")
+    return (str(peer[0]), int(peer[1])) if peer else ("", 0)
 
 
 def _recording_send(send: Send, out: Responder) -> Send:

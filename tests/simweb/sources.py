@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Iterable
@@ -14,14 +15,24 @@ from linkwarden import urls as lw_urls
 
 from .behaviours import (
     Behaviour,
+    CloudflareChallenge,
+    Flaky,
+    Gone,
+    HeadRefused,
+    NotFound,
     OEmbed,
     Page,
+    RateLimited,
     Raw,
     SimRequest,
+    SoftNotFound,
+    YouTubeThumbnail,
     html_page,
     youtube_video_id,
 )
 from .world import HostSpec, Latency, World
+
+log = logging.getLogger("simweb")
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "sources"
 
@@ -46,14 +57,38 @@ def source_urls(sources_dir: Path | None = None) -> list[str]:
     served.
     """
     found: dict[str, None] = {}
+    written: list[str] = []
     for path in _source_files(sources_dir):
-        for match in _URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
-            url = match.group(0).rstrip(_TRAILING)
-            target, _wrapper = lw_urls.unwrap_redirect(url)
-            for candidate in (url, target, lw_urls.normalize(url), lw_urls.normalize(target)):
-                if urlsplit(candidate).hostname:
-                    found[candidate] = None
+        text = path.read_text(encoding="utf-8", errors="replace")
+        written += [m.group(0).rstrip(_TRAILING) for m in _URL.finditer(text)]
+    registry = (sources_dir or SOURCES_DIR) / "sources.yaml"
+    if registry.is_file():
+        written += _extracted_urls(registry)
+    for url in written:
+        target, _wrapper = lw_urls.unwrap_redirect(url)
+        for candidate in (url, target, lw_urls.normalize(url), lw_urls.normalize(target)):
+            if urlsplit(candidate).hostname:
+                found[candidate] = None
     return list(found)
+
+
+def _extracted_urls(registry: Path) -> list[str]:
+    """The URLs linkwarden's extractor finds in the registered lists.
+
+    It also resolves relative links against each list's upstream repository, which no
+    regular expression over the text can do; the world must serve those too.
+    """
+    found = []
+    try:
+        from linkwarden import sources
+        from linkwarden.extract import extract
+
+        for source in sources.load_registry(registry):
+            found += [link.url for link in extract(sources.read_source(source)).links]
+    except Exception:  # the extractor is under test elsewhere; the world must still start
+        log.warning("simweb: extraction failed, serving the URLs found by pattern only",
+                    exc_info=True)  # fmt: skip
+    return [url for url in found if url.startswith(("http://", "https://"))]
 
 
 def source_hosts(sources_dir: Path | None = None) -> set[str]:
@@ -101,16 +136,21 @@ def world_from_sources(
     latency: Latency = (0.02, 0.15),
     seed: int = 0,
     sources_dir: Path | None = None,
+    faults: float = 0.0,
 ) -> World:
     """A world where every URL of the real lists answers 200 with a plausible title.
 
     Each host gets one latency drawn from `latency` (a range) with `seed`, so runs compare.
     PDFs answer a small PDF; YouTube's oEmbed endpoint knows every video of the lists.
+    With `faults` > 0, that share of the URLs (outside arXiv, GitHub and YouTube, which
+    linkwarden verifies through APIs) misbehaves instead, drawn from `FAULTS`; the verdict
+    a correct checker reaches for each is in `world.expected` (keyed by normalised URL).
     """
     rng = random.Random(seed)
     world = World()
     videos: dict[str, str] = {}
-    for url in source_urls(sources_dir):
+    urls = source_urls(sources_dir)
+    for url in urls:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
         if not _valid_dns_name(host):
@@ -132,7 +172,40 @@ def world_from_sources(
             if host not in world.hosts:
                 world.host(host, latency=_draw_once(rng, latency))
             world.set(host, "/oembed", oembed)
+        thumbnails = world.host("img.youtube.com", latency=_draw_once(rng, latency))
+        thumbnails.fallback = YouTubeThumbnail(live=tuple(sorted(videos)))
+    if faults > 0:
+        _inject_faults(world, urls, faults, random.Random(seed + 1))
     return world
+
+
+# (expected verdict, behaviour) pairs `world_from_sources(faults=...)` draws from.
+FAULTS: tuple[tuple[str, Behaviour], ...] = (
+    ("dead", NotFound()),
+    ("dead", Gone()),
+    ("dead", SoftNotFound()),
+    ("alive", Flaky(times=1)),
+    ("alive", RateLimited(times=1, retry_after=1)),
+    ("alive", HeadRefused()),
+    ("blocked", CloudflareChallenge()),
+)
+_API_VERIFIED = ("arxiv.org", "github.com", "youtube.com", "youtu.be")
+
+
+def _inject_faults(world: World, urls: list[str], share: float, rng: random.Random) -> None:
+    by_key: dict[str, list[str]] = {}
+    for url in urls:
+        by_key.setdefault(lw_urls.normalize(url), []).append(url)
+    for key in sorted(by_key):
+        host = lw_urls.host_of(key)
+        if not _valid_dns_name(host) or lw_urls.host_matches(host, _API_VERIFIED):
+            continue
+        if rng.random() >= share:
+            continue
+        verdict, behaviour = rng.choice(FAULTS)
+        for url in by_key[key]:
+            world.set_url(url, behaviour)
+        world.expected[key] = verdict
 
 
 def _draw_once(rng: random.Random, latency: Latency) -> float:

@@ -59,6 +59,8 @@ class World:
 
     hosts: dict[str, HostSpec] = field(default_factory=dict)
     refused: set[str] = field(default_factory=set)
+    # What a correct checker concludes per normalised URL, where a builder knows it.
+    expected: dict[str, str] = field(default_factory=dict)
 
     def host(self, name: str, *, latency: Latency | None = None) -> HostSpec:
         """The spec of host `name`, created (with no routes) when missing."""
@@ -95,6 +97,7 @@ class World:
         return World(
             hosts={name: _copy_spec(spec) for name, spec in self.hosts.items()},
             refused=set(self.refused),
+            expected=dict(self.expected),
         )
 
 

@@ -66,12 +66,12 @@ def classify(exc: BaseException) -> Failure:
         return Failure("guard", exc.reason)
     text = str(exc) or type(exc).__name__
     chain = _chain(exc)
-    if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain) or "[SSL" in text:
-        return Failure("tls", f"TLS error: {text}")
     if isinstance(exc, httpx.ConnectTimeout | httpcore.ConnectTimeout):
         return Failure("connect_timeout", "timed out connecting")
     if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError):
         return Failure("timeout", "timed out waiting for the server")
+    if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain) or "[SSL" in text:
+        return Failure("tls", f"TLS error: {text}")
     refused = any(
         isinstance(e, ConnectionRefusedError)
         or (isinstance(e, OSError) and e.errno == errno.ECONNREFUSED)

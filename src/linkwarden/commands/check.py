@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import anyio
 
+from .. import prmode
 from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable
-from ..model import ExtractedList, Finding, LinkResult, Severity
+from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
+from ..persist import SavedRun, previous_snapshot, reuse_for_max_age, save_run
+from ..report.annotations import render_annotations
 from ..sources import read_source
+from ..state import Snapshot, utc_now
 from ..urls import normalize
 
 EXIT_OK = 0
@@ -113,11 +115,49 @@ def check_links(
     return anyio.run(main)
 
 
+def check_and_enrich_links(
+    lists: Sequence[ExtractedList],
+    urls: Sequence[str],
+    settings: Settings,
+    network: NetworkOptions,
+    progress: ProgressSink | None,
+    args: argparse.Namespace,
+    *,
+    everything: bool = True,
+) -> tuple[dict[str, LinkResult], Enrichment]:
+    """HTTP checks plus the arXiv/GitHub APIs (`--no-enrich`: HTTP only, no metadata).
+
+    `everything`: ask the APIs about every link of the lists (metadata for the rules),
+    not only about `urls` (PR mode asks about the changed lines only).
+    """
+    if getattr(args, "no_enrich", False):
+        return (check_links(urls, settings, network, progress) if urls else {}), Enrichment()
+    from ..enrich.pipeline import check_and_enrich
+
+    env = getattr(args, "env", None) or {}
+    token = getattr(args, "github_token", None) or env.get("GITHUB_TOKEN") or None
+
+    async def check(some: Sequence[str]) -> Mapping[str, LinkResult]:
+        return await check_urls(some, settings.check, network=network, progress=progress)
+
+    async def main() -> tuple[dict[str, LinkResult], Enrichment]:
+        results, enrichment, _ = await check_and_enrich(
+            lists, urls, settings, check, github_token=token, network=network,
+            everything=everything,
+        )  # fmt: skip
+        return results, enrichment
+
+    return anyio.run(main)
+
+
 # --- rules --------------------------------------------------------------------------------
 
 
 def evaluate_rules(
-    lists: Sequence[ExtractedList], results: Mapping[str, LinkResult], settings: Settings
+    lists: Sequence[ExtractedList],
+    results: Mapping[str, LinkResult],
+    settings: Settings,
+    enrichment: Enrichment | None = None,
 ) -> list[Finding]:
     """All rules over the lists and results (skipped while `linkwarden.rules` is missing)."""
     try:
@@ -125,7 +165,7 @@ def evaluate_rules(
     except ImportError:  # pragma: no cover - only before the rules module lands
         return []
     validate_overrides(settings.severity, settings.source)
-    return evaluate(lists, results, severity=settings.severity)
+    return evaluate(lists, results, enrichment, severity=settings.severity)
 
 
 # --- persistence --------------------------------------------------------------------------
@@ -213,23 +253,25 @@ def persist(
     results: Mapping[str, LinkResult],
     findings: Sequence[Finding],
     settings: Settings,
-) -> Path:
-    """Write `OUT/latest.json` atomically; return its path."""
-    counts = Counter(r.status.value for r in results.values())
-    document = {
-        "version": REPORT_VERSION,
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "lists": [
-            {"name": x.source.name, "path": x.source.shown, "content_hash": x.content_hash}
-            for x in lists
-        ],
-        "summary": {"urls": len(results), **dict(sorted(counts.items()))},
-        "links": link_records(lists, results),
-        "findings": [_finding_record(f) for f in findings],
-    }
-    path = out_dir / "latest.json"
-    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    return path
+    *,
+    enrichment: Enrichment | None = None,
+    previous: Snapshot | None = None,
+    duration_seconds: float | None = None,
+) -> SavedRun:
+    """Save the run (state.py/persist.py, helper E1): OUT/latest.json with quarantine and
+    history carried from `previous` (default: OUT/latest.json), DIFF.md + diff.json when a
+    previous snapshot exists, history.csv, and the reports. Every file written atomically;
+    latest.json last."""
+    return save_run(
+        out_dir,
+        lists,
+        results,
+        findings,
+        settings,
+        enrichment=enrichment,
+        previous=previous,
+        duration_seconds=duration_seconds,
+    )
 
 
 # --- the command --------------------------------------------------------------------------
@@ -259,10 +301,40 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         settings = effective_settings(args, settings_for(args))
         network = network_options(args, settings.check)
         lists = load_lists(args)
-        results = check_links(link_urls(lists), settings, network, progress)
-        # --- enrichment: enrich.enrich() results override HTTP checks for API-verified URLs ---
-        findings = evaluate_rules(lists, results, settings)
-        path = persist(out_dir, lists, results, findings, settings)
+        previous = previous_snapshot(out_dir)
+        # --changed-since REF (PR mode, prmode.py): only links on changed lines are checked.
+        ref = getattr(args, "changed_since", None)
+        pr = prmode.scope_for(ref, lists, previous, out_dir / "latest.json")
+        # --max-age: healthy results younger than that are reused; failures re-checked.
+        reused = reuse_for_max_age(previous, getattr(args, "max_age", None), utc_now())
+        wanted = link_urls(lists) if pr is None else pr.urls_to_check(lists)
+        todo = [u for u in wanted if normalize(u) not in reused]
+        # enrichment (docs/enrichment.md): the arXiv/GitHub APIs verify their links while
+        # the HTTP checks run for the rest; API results override HTTP checks for those URLs.
+        checked, enrichment = check_and_enrich_links(
+            lists, todo, settings, network, progress, args, everything=pr is None
+        )
+        for note in enrichment.notes:
+            print(f"linkwarden: {note}", file=err)
+        results = {**(pr.reused_results() if pr else {}), **reused, **checked}
+        enrichment = pr.with_snapshot_metadata(enrichment) if pr else enrichment
+        findings = evaluate_rules(lists, results, settings, enrichment)
+        if pr is not None:  # PR mode reports the changed lines only, never writes the snapshot
+            return prmode.finish(
+                pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
+                annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
+                seconds=time.monotonic() - started, out=out, err=err,
+            )  # fmt: skip
+        saved = persist(
+            out_dir,
+            lists,
+            results,
+            findings,
+            settings,
+            enrichment=enrichment,
+            previous=previous,
+            duration_seconds=time.monotonic() - started,
+        )
     except NetworkUnavailable as exc:
         print(f"linkwarden: {exc.message}", file=err)
         print(
@@ -274,7 +346,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except LinkwardenError as exc:
         print(f"linkwarden: error: {exc.describe()}", file=err)
         return exc.exit_code
-    print(summary_line(results, findings, time.monotonic() - started), file=err)
-    print(f"linkwarden check: wrote {path}", file=err)
-    failing = any(f.severity is Severity.ERROR for f in findings)
-    return EXIT_FINDINGS if failing else EXIT_OK
+    print(summary_line(results, saved.snapshot.findings, time.monotonic() - started), file=err)
+    print(f"linkwarden check: wrote {saved.path}", file=err)
+    if getattr(args, "annotations", False):  # GitHub Actions annotations (docs/automation.md)
+        out.write(render_annotations(saved.snapshot.findings))
+    # --fail-on (default any): quarantine has turned errors of suspect links into warnings.
+    return saved.exit_code(getattr(args, "fail_on", None) or "any")

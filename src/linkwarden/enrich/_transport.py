@@ -82,11 +82,21 @@ class ApiAdapter(HTTPAdapter):
     """Our User-Agent (when given), a default timeout, and the host mapping (when given).
 
     The arxiv package sets its own user-agent per request; `add_headers` runs after that,
-    so ours wins without patching the package.
+    so ours wins without patching the package. An explicit CA bundle (`verify` as a path)
+    wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, which requests would otherwise prefer to
+    the session's own setting.
     """
 
-    def __init__(self, *, user_agent: str | None, timeout: float, route: Route | None) -> None:
+    def __init__(
+        self,
+        *,
+        user_agent: str | None,
+        timeout: float,
+        route: Route | None,
+        verify: bool | str | None = None,
+    ) -> None:
         self._user_agent = user_agent
+        self._verify = verify
         self._timeout = timeout
         self._route = route
         super().__init__(max_retries=0)
@@ -113,7 +123,7 @@ class ApiAdapter(HTTPAdapter):
             request,
             stream=stream,
             timeout=timeout if timeout is not None else self._timeout,
-            verify=verify,
+            verify=self._verify if isinstance(self._verify, str) else verify,
             cert=cert,
             proxies=proxies,
         )
@@ -125,7 +135,7 @@ def session(
     """A requests session for an API client."""
     s = requests.Session()
     s.verify = verify
-    adapter = ApiAdapter(user_agent=user_agent, timeout=timeout, route=route)
+    adapter = ApiAdapter(user_agent=user_agent, timeout=timeout, route=route, verify=verify)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     return s

@@ -19,21 +19,19 @@ import anyio
 import arxiv
 import requests
 
-from .. import urls
 from ..config import ArxivSettings
-from ..model import ArxivRecord, ExtractedList, Link
+from ..model import ArxivRecord
 from ._transport import Route, session
+from .collect import canonical_id
 
 log = logging.getLogger(__name__)
 
 API_TIMEOUT = 30.0  # seconds per API request; arxiv's session has none of its own
-API_RETRIES = 1  # retries per batch after the first try (each one paced like a request)
+API_RETRIES = 1  # retries of a batch the API answered with 5xx/429 (paced like a request)
 
 # Only one arXiv API request in flight per process, whoever asks.
 _ARXIV_LIMITER: anyio.CapacityLimiter | None = None
 
-_NEW_ID = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
-_OLD_ID = re.compile(r"^(?P<archive>[a-z-]+)(?:\.[a-z]{2})?/(?P<num>\d{7})$", re.IGNORECASE)
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
 
 
@@ -44,57 +42,27 @@ def _limiter() -> anyio.CapacityLimiter:
     return _ARXIV_LIMITER
 
 
-def canonical_id(raw: str) -> str | None:
-    """The ID arXiv answers to, or None when it cannot exist.
-
-    New-style IDs have four digits after the dot until 2014 and five from 2015; old-style
-    IDs drop the subject class (`math.AG/0601001` is `math/0601001`).
-    """
-    m = _NEW_ID.match(raw)
-    if m:
-        month = int(m.group("mm"))
-        five = int(m.group("yy")) >= 15
-        if not 1 <= month <= 12 or (len(m.group("num")) == 5) != five:
-            return None
-        return raw
-    m = _OLD_ID.match(raw)
-    if m:
-        return f"{m.group('archive').lower()}/{m.group('num')}"
-    return None
-
-
-@dataclass(frozen=True)
-class ArxivLink:
-    """One link that names an arXiv paper."""
-
-    link: Link
-    raw_id: str  # as written, e.g. 2301.01081 or math.AG/0601001
-    arxiv_id: str | None  # canonical, None when no such ID can exist
-    version: int | None
-
-
-def arxiv_links(lists: Iterable[ExtractedList]) -> list[ArxivLink]:
-    """Every link, in every list, whose URL names an arXiv ID (any page form or host)."""
-    found: list[ArxivLink] = []
-    for extracted in lists:
-        for link in extracted.links:
-            ref = urls.arxiv_ref(link.url)
-            if ref is not None:
-                found.append(ArxivLink(link, ref.arxiv_id, canonical_id(ref.arxiv_id), ref.version))
-    return found
-
-
 @dataclass
 class ArxivOutcome:
     """What the API said: records (None = unknown to arXiv) and what went wrong."""
 
     records: dict[str, ArxivRecord | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    requests: int = 0  # batches sent (retries not counted)
+    requests: int = 0  # API requests sent, retries included
 
 
 class BatchFailure(Exception):
-    """A batch the API did not answer: its IDs stay unknown."""
+    """A batch the API did not answer: its IDs stay unknown.
+
+    `retry`: worth one more try (5xx, 429); `unreachable`: the API host cannot be reached,
+    so the remaining batches are not tried either.
+    """
+
+    def __init__(self, reason: str, *, retry: bool = False, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+        self.unreachable = unreachable
 
 
 class _BatchClient(arxiv.Client):  # type: ignore[misc]
@@ -120,7 +88,7 @@ def make_client(
     client = _BatchClient(
         page_size=max(1, settings.batch_size),
         delay_seconds=settings.interval,
-        num_retries=API_RETRIES,
+        num_retries=0,  # retries are ours (`_ask`): only for answers worth retrying
     )
     # A class attribute in the package; set per instance so tests and mirrors do not leak.
     client.query_url_format = settings.api_url + "?{}"
@@ -147,30 +115,49 @@ def _record(result: arxiv.Result) -> tuple[str, ArxivRecord] | None:
         comment=result.comment or None,
         journal_ref=result.journal_ref or None,
         primary_category=result.primary_category or None,
+        summary=" ".join(str(result.summary or "").split()),
     )
 
 
 def fetch_batch(client: Any, batch: Sequence[str]) -> dict[str, ArxivRecord | None]:
     """Ask for one batch of canonical IDs (blocking). Unknown IDs map to None."""
     search = arxiv.Search(id_list=list(batch), max_results=len(batch))
+    client.page_size = len(batch)  # the URL's max_results: exactly the batch, one page
     try:
         results = list(client.results(search))
     except BatchFailure:
         raise
     except arxiv.HTTPError as exc:
-        raise BatchFailure(f"the arXiv API answered HTTP {exc.status}") from None
-    except arxiv.ArxivError as exc:
-        raise BatchFailure(f"the arXiv API failed: {exc.message}") from None
+        transient = exc.status == 429 or exc.status >= 500
+        raise BatchFailure(f"the arXiv API answered HTTP {exc.status}", retry=transient) from None
+    except arxiv.ArxivError as exc:  # e.g. an unexpectedly empty page
+        raise BatchFailure(f"the arXiv API failed: {exc.message}", retry=True) from None
     except requests.Timeout:
-        raise BatchFailure("the arXiv API did not answer in time") from None
+        raise BatchFailure("the arXiv API did not answer in time", unreachable=True) from None
     except requests.RequestException as exc:
-        raise BatchFailure(f"the arXiv API could not be reached ({type(exc).__name__})") from None
+        raise BatchFailure(
+            f"the arXiv API could not be reached ({type(exc).__name__})", unreachable=True
+        ) from None
     records: dict[str, ArxivRecord | None] = dict.fromkeys(batch)
     for result in results:
         parsed = _record(result)
         if parsed is not None and parsed[0] in records:
             records[parsed[0]] = parsed[1]
     return records
+
+
+async def _ask(
+    client: Any, batch: Sequence[str], outcome: ArxivOutcome
+) -> dict[str, ArxivRecord | None]:
+    """One batch, retried once when the API says it is busy (the client keeps the pace)."""
+    for attempt in range(1 + API_RETRIES):
+        outcome.requests += 1
+        try:
+            return await anyio.to_thread.run_sync(fetch_batch, client, batch, limiter=_limiter())
+        except BatchFailure as exc:
+            if not exc.retry or attempt == API_RETRIES:
+                raise
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 async def fetch_records(
@@ -190,14 +177,16 @@ async def fetch_records(
     size = max(1, min(settings.batch_size, 100))  # the API's answer is unreliable above 100
     batches = [wanted[i : i + size] for i in range(0, len(wanted), size)]
     failed = 0
-    for batch in batches:
-        outcome.requests += 1
+    for number, batch in enumerate(batches):
         try:
-            answer = await anyio.to_thread.run_sync(fetch_batch, client, batch, limiter=_limiter())
+            answer = await _ask(client, batch, outcome)
         except BatchFailure as exc:
+            if exc.reason not in outcome.notes:
+                outcome.notes.append(exc.reason)
+            if exc.unreachable:  # no point in knocking again
+                failed += sum(len(b) for b in batches[number:])
+                break
             failed += len(batch)
-            if exc.args[0] not in outcome.notes:
-                outcome.notes.append(str(exc.args[0]))
             continue
         outcome.records.update(answer)
     if failed:

@@ -11,7 +11,7 @@ and requests' are translated here; nothing from either escapes this module.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +20,10 @@ import github
 import requests
 from github import Auth, Github
 
-from .. import urls
 from ..config import GithubSettings
-from ..model import ExtractedList, Link, RepoRecord
+from ..model import RepoRecord
 from ._transport import ApiAdapter, Route
+from .collect import repo_key
 
 log = logging.getLogger(__name__)
 
@@ -44,44 +44,6 @@ def _limiter() -> anyio.CapacityLimiter:
     if _GITHUB_LIMITER is None:
         _GITHUB_LIMITER = anyio.CapacityLimiter(1)
     return _GITHUB_LIMITER
-
-
-@dataclass(frozen=True)
-class RepoLink:
-    """One link that names a GitHub repository."""
-
-    link: Link
-    repo: str  # OWNER/NAME as written
-    key: str  # lower-case OWNER/NAME: the Enrichment.repos key
-    via_badge: bool  # the repository is the one a shields.io badge counts
-
-
-def repo_key(repo: str) -> str:
-    return repo.lower()
-
-
-def repo_links(lists: Iterable[ExtractedList]) -> list[RepoLink]:
-    """Code links, tree/blob links, clone URLs and badges, in every list."""
-    found: list[RepoLink] = []
-    for extracted in lists:
-        for link in extracted.links:
-            badge = link.badge_repo or urls.badge_repo(link.url)
-            if badge:
-                found.append(RepoLink(link, badge, repo_key(badge), True))
-                continue
-            repo = urls.github_repo(link.url)
-            if repo:
-                found.append(RepoLink(link, repo, repo_key(repo), False))
-    return found
-
-
-def is_repo_root(url: str) -> bool:
-    """github.com/OWNER/NAME itself (or its clone URL), not a path inside it."""
-    repo = urls.github_repo(url)
-    if repo is None:
-        return False
-    path = [s for s in url.split("?")[0].split("#")[0].split("/")[3:] if s]
-    return len(path) == 2
 
 
 @dataclass
@@ -234,8 +196,11 @@ def _rest_remaining(gh: Github, out: GithubOutcome) -> int:
 def _rest_each(
     gh: Github, repos: Sequence[str], settings: GithubSettings, out: GithubOutcome
 ) -> None:
-    budget = max(0, _rest_remaining(gh, out) - settings.reserve)
-    for repo in repos[:budget]:
+    remaining = _rest_remaining(gh, out)
+    for repo in repos:
+        # A rename costs two requests (the 301, then the new address): keep the reserve.
+        if remaining <= settings.reserve + 1:
+            break
         out.requests += 1
         try:
             # PyGithub follows GitHub's 301 for a renamed or transferred repository itself.
@@ -252,6 +217,10 @@ def _rest_each(
             continue  # one odd answer (451, 5xx): this repository stays unknown
         except (requests.RequestException, AssertionError, RuntimeError) as exc:
             raise _Stop(_describe(exc)) from None
+        finally:
+            # What GitHub says is left (x-ratelimit-remaining), else our own count.
+            seen = gh.requester.rate_limiting[0]
+            remaining = seen if seen >= 0 else remaining - 1
         if isinstance(data, dict):
             out.records[repo_key(repo)] = _from_rest(repo, data)
 
@@ -260,19 +229,18 @@ def _routed_connection_classes(route: Route) -> tuple[type[Any], type[Any]]:
     """PyGithub connection classes whose sockets go where the host mapping says."""
     from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
+    def adapter(verify: bool | str) -> ApiAdapter:
+        return ApiAdapter(user_agent=None, timeout=API_TIMEOUT, route=route, verify=verify)
+
     class RoutedHTTP(HTTPRequestsConnectionClass):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.session.mount(
-                "http://", ApiAdapter(user_agent=None, timeout=API_TIMEOUT, route=route)
-            )
+            self.session.mount("http://", adapter(self.verify))
 
     class RoutedHTTPS(HTTPSRequestsConnectionClass):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.session.mount(
-                "https://", ApiAdapter(user_agent=None, timeout=API_TIMEOUT, route=route)
-            )
+            self.session.mount("https://", adapter(self.verify))
 
     return RoutedHTTP, RoutedHTTPS
 

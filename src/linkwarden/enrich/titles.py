@@ -102,16 +102,35 @@ def _contains_words(haystack: str, needle: str) -> bool:
     return f" {needle} " in f" {haystack} "
 
 
-def titles_match(claimed: str, actual: str) -> bool:
-    """Does a claimed title (entry title or link text) name the paper titled `actual`?"""
+def _names(name: str, *texts: str) -> bool:
+    """Does the normalised method name appear, as words, in one of the texts?"""
+    for text in texts:
+        real = normalize_title(text)
+        # "AD-NeRF" vs "ADNeRF", "Wav2Lip" vs "Wav2Lip:": compare with and without spaces.
+        if real and (_contains_words(real, name) or name.replace(" ", "") in real.replace(" ", "")):
+            return True
+    return False
+
+
+def titles_match(claimed: str, actual: str, abstract: str = "") -> bool:
+    """Does a claimed title (entry title or link text) name the paper titled `actual`?
+
+    A short claim (a method name) must appear in the title or the abstract. A long claim
+    must be a close fuzzy match of the title, contain it, or be contained in it; a long
+    claim of the form "Name: subtitle" also matches when Name is in the title or the
+    abstract (papers get retitled between versions; lists keep the old subtitle).
+    """
     claim = normalize_title(claimed)
     real = normalize_title(actual)
     if not claim or not real:
         return True  # nothing to compare: never accuse
     if is_short_name(claimed):
-        name = normalize_title(strip_venue(claimed))
-        # "AD-NeRF" vs "ADNeRF", "Wav2Lip" vs "Wav2Lip:": compare with and without spaces.
-        return _contains_words(real, name) or name.replace(" ", "") in real.replace(" ", "")
+        return _names(normalize_title(strip_venue(claimed)), actual, abstract)
     if _contains_words(claim, real) or _contains_words(real, claim):
         return True
-    return SequenceMatcher(None, claim, real).ratio() >= FUZZY_THRESHOLD
+    if SequenceMatcher(None, claim, real).ratio() >= FUZZY_THRESHOLD:
+        return True
+    prefix, colon, _ = claimed.partition(":")
+    return (
+        bool(colon) and is_short_name(prefix) and _names(normalize_title(prefix), actual, abstract)
+    )

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it.common.utils import normalizeReference, unescapeAll
-from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+from markdown_it.helpers import parseLinkTitle
 
 from . import _html
 
@@ -41,6 +41,8 @@ _BARE_URL = re.compile(r"(?<![\w/@.-])(?:https?|ftp)://[^\s<>\"'`]+", re.IGNOREC
 _NESTED_DEST = re.compile(r"^\[([^\]]*)\]\((.*)\)$", re.DOTALL)
 _URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|/|\./|\.\./|#)")
 _TRAILING_PUNCT = "?!.,:;*_~'\""
+# A destination run without parentheses, spaces, controls or escapes: the common case.
+_PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
 
 
 @dataclass
@@ -100,21 +102,66 @@ def _inline_destination(s: str, pos: int, n: int) -> _Dest:
         return _Dest(False, url_start=open_paren + 1)
     if s[pos] == ")":
         return _Dest(True, "", "", open_paren, pos + 1)
-    res = parseLinkDestination(s, pos, n)
-    if not res.ok:
+    res_ok, res_pos, url = _destination(s, pos, n)
+    if not res_ok:
         return _Dest(False, url_start=pos)
     raw_start = pos + 1 if s[pos] == "<" else pos
-    raw_end = res.pos - 1 if s[pos] == "<" else res.pos
+    raw_end = res_pos - 1 if s[pos] == "<" else res_pos
     raw = s[raw_start:raw_end]
-    url = res.str
-    after = _skip_space(s, res.pos, n)
-    if after < n and after > res.pos and s[after] in "\"'(":
+    after = _skip_space(s, res_pos, n)
+    if after < n and after > res_pos and s[after] in "\"'(":
         title = parseLinkTitle(s, after, n)
         if title.ok:
             after = _skip_space(s, title.pos, n)
     if after < n and s[after] == ")":
         return _Dest(True, raw, url, raw_start, after + 1)
     return _Dest(False, raw, url, raw_start)
+
+
+def _destination(s: str, pos: int, n: int) -> tuple[bool, int, str]:
+    """CommonMark's link destination at `pos`: (ok, end, unescaped URL).
+
+    The same rules as markdown-it's parseLinkDestination (angle brackets, or a run without
+    spaces and controls whose parentheses balance), with a regular expression for the run
+    that almost every real destination is."""
+    if s[pos] == "<":
+        close = pos + 1
+        while close < n:
+            ch = s[close]
+            if ch in "\n<":
+                return False, pos, ""
+            if ch == ">":
+                return True, close + 1, unescapeAll(s[pos + 1 : close])
+            close += 2 if ch == "\\" else 1
+        return False, pos, ""
+    end = _PLAIN_DEST.match(s, pos, n).end()  # type: ignore[union-attr]
+    if end >= n or s[end] not in "(\\":
+        if end == pos:
+            return False, pos, ""
+        return True, end, s[pos:end]
+    level = 0
+    cur = pos
+    while cur < n:
+        ch = s[cur]
+        if ch == " " or ord(ch) < 0x20 or ch == "\x7f":
+            break
+        if ch == "\\" and cur + 1 < n:
+            if s[cur + 1] == " ":
+                break
+            cur += 2
+            continue
+        if ch == "(":
+            level += 1
+            if level > 32:
+                return False, pos, ""
+        elif ch == ")":
+            if level == 0:
+                break
+            level -= 1
+        cur += 1
+    if cur == pos or level != 0:
+        return False, pos, ""
+    return True, cur, unescapeAll(s[pos:cur])
 
 
 def _salvage_url(s: str, pos: int, n: int) -> tuple[str, int] | None:
@@ -129,11 +176,7 @@ def _trim_bare(url: str) -> str:
     """GFM's rules for where a bare URL ends: trailing punctuation and unmatched closers."""
     while url:
         last = url[-1]
-        if last in _TRAILING_PUNCT:
-            url = url[:-1]
-        elif last == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif last == "]" and url.count("[") < url.count("]"):
+        if last in _TRAILING_PUNCT or (last == ")" and url.count("(") < url.count(")")) or (last == "]" and url.count("[") < url.count("]")):
             url = url[:-1]
         else:
             break
@@ -147,8 +190,13 @@ class _Opener:
     active: bool = True
 
 
+_NOTHING = re.compile(r"[\\`<\[\]]|://")
+
+
 def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineScan:
     """Find every link, image, autolink, HTML anchor and bare URL in `s`."""
+    if _NOTHING.search(s) is None:
+        return InlineScan([], [], [])
     n = len(s)
     links: list[RawLink] = []
     replaced: list[tuple[int, int, str]] = []
@@ -376,8 +424,9 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _bare_urls(s: str, opaque: list[tuple[int, int]], links: list[RawLink]) -> list[RawLink]:
-    if "://" not in s:
-        return []
+    schemes = s.count("://")
+    if schemes == 0 or schemes == sum(link.raw.count("://") for link in links):
+        return []  # every URL in the text is one the links already hold
     taken = opaque + [(link.start, link.end) for link in links]
     out: list[RawLink] = []
     for m in _BARE_URL.finditer(s):

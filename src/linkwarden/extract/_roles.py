@@ -16,6 +16,7 @@ The order of evidence (docs/extraction.md):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import urls
 from ..model import Role
@@ -91,8 +92,8 @@ VENUE_NAMES = frozenset(
      "siggraphasia", "siggraph asia", "tog", "acm tog", "tpami", "pami", "tip", "ieee",
      "tvcg", "tmm", "tcsvt", "wacv", "bmvc", "accv", "icassp", "icme", "icmi", "fg", "3dv",
      "ismar", "interspeech", "arxiv", "ijcv", "jig", "i4tech", "mlsysworkshop", "iros",
-     "icra", "ai", "kdd", "www", "acl", "emnlp", "naacl", "tomm", "tcsvt", "ieee tip",
-     "ieee tmm", "journal", "workshop", "preprint", "cvm", "vr", "ieee vr", "3dv", "uist",
+     "icra", "ai", "kdd", "www", "acl", "emnlp", "naacl", "tomm", "ieee tip",
+     "ieee tmm", "journal", "workshop", "preprint", "cvm", "vr", "ieee vr", "uist",
      "chi", "eurographics", "cgf", "pg", "ieee tpami"}
 )  # fmt: skip
 
@@ -101,6 +102,7 @@ _BADGE_HOSTS = ("img.shields.io", "shields.io", "badgen.net", "badge.fury.io", "
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """'[`Download link`]' -> 'download link'; 'code(coming soon)' -> 'code'."""
     lowered = text.lower()
@@ -134,9 +136,13 @@ def is_badge_image(url: str) -> bool:
     return path.endswith(("badge.svg", "/badge")) or "/badge/" in path
 
 
+_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)")
+
+
 def host_role(url: str) -> Role | None:
     """Hosts that are always one kind of thing."""
-    host = urls.host_of(url)
+    m = _HOST.match(url)
+    host = m.group(1).lower().rstrip(".") if m else ""
     if urls.host_matches(host, _VIDEO_HOSTS):
         return Role.VIDEO
     if urls.is_hf_space(url):
@@ -164,10 +170,13 @@ def decide(
     section: str | None,
     title: bool,
     nested_item: bool = False,
+    wraps_image: bool = False,
+    relative: bool = False,
 ) -> Role:
     """The role of one link. `section` is a SECTION_KINDS kind (or a title column's kind),
     `title` says the link is the entry's linked title, `nested_item` that the entry is a
-    sub-item (a researcher's list of works)."""
+    sub-item (a researcher's list of works), `wraps_image` that the link's text is only an
+    image, `relative` that the list wrote a path rather than a URL."""
     if image:
         return Role.BADGE if is_badge_image(url) else Role.OTHER
     is_label, named = label_role(text) if text else (False, None)
@@ -190,6 +199,9 @@ def decide(
             return by_header
     if section == "dataset":
         return Role.DATASET
+    if wraps_image or relative:
+        # A badge's target, or another page of the same repository: nothing to type.
+        return Role.OTHER
     if section == "people":
         return role_by_host(url, Role.PROJECT) if nested_item else Role.OTHER
     if section in ("tools", "metrics"):

@@ -17,6 +17,7 @@ _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SHORT_YEAR = re.compile(r"['’](\d\d)\b")
 _ONLY_YEAR = re.compile(r"^\(?((?:19|20)\d\d)\)?$")
+_RENDER_SPECIAL = re.compile(r"[\\`<\[]")
 _INVISIBLE = frozenset("\ufe0f\ufe0e\u200d\u20e3")
 
 
@@ -31,6 +32,10 @@ def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
     """The source s[start:end] as rendered text: link syntax, HTML tags and code-span
     backticks gone, images kept as their alt text only inside a link's text."""
     stop = len(s) if end is None else end
+    if not found.links and not found.replaced:
+        return unescape_markdown(s[start:stop])
+    if _RENDER_SPECIAL.search(s, start, stop) is None:
+        return s[start:stop]  # no construct can start in here
     spans: list[tuple[int, int, object]] = [
         (a, b, plain) for a, b, plain in found.replaced if start <= a and b <= stop
     ]

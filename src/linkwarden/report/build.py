@@ -10,13 +10,12 @@ This is the one place that knows the snapshot's shape. Counting rules:
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from ..diff import RunDiff
 from ..model import Finding, Severity, Status, Upstream
+from ..rules.base import Rule
 from ..state import LinkRecord, Snapshot, SourceInfo
 from ..urls import arxiv_ref, normalize
 from .view import (
@@ -50,31 +49,27 @@ def _location(list_name: str, path: str, line: int, ups: dict[str, Upstream]) ->
     return Location(list_name, path, line, upstream.blob_url(line) if upstream else None)
 
 
-def rule_infos(rules: Iterable[Any]) -> tuple[RuleInfo, ...]:
-    """RuleInfo for each row of the rules table (`linkwarden.rules.base.Rule`)."""
-    infos = []
-    for rule in rules:
-        code = str(rule.code)
-        infos.append(
-            RuleInfo(
-                code=code,
-                name=str(rule.name),
-                severity=Severity(rule.severity),
-                summary=str(rule.summary),
-                help=str(getattr(rule, "help", "") or rule.summary),
-                help_uri=f"{RULES_DOC}#{code.lower()}",
-            )
+def rule_infos(rules: Iterable[Rule]) -> tuple[RuleInfo, ...]:
+    """RuleInfo for each row of the rules table."""
+    infos = [
+        RuleInfo(
+            code=rule.code,
+            name=rule.name,
+            severity=rule.severity,
+            summary=rule.summary,
+            help=rule.summary,
+            help_uri=f"{RULES_DOC}#{rule.code.lower()}",
         )
+        for rule in rules
+    ]
     return tuple(sorted(infos, key=lambda r: r.code))
 
 
 def default_rules() -> tuple[RuleInfo, ...]:
-    """The project's rules table, when the rules package provides one."""
-    try:
-        module = importlib.import_module("linkwarden.rules")
-    except ImportError:
-        return ()
-    return rule_infos(getattr(module, "RULES", ()))
+    """The project's rules table (`linkwarden.rules.RULES`)."""
+    from ..rules import RULES  # the rules package imports much; load it only when needed
+
+    return rule_infos(RULES)
 
 
 def _with_finding_rules(

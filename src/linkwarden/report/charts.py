@@ -32,9 +32,10 @@ SEVERITY_COLORS: dict[str, str] = {
     "info": "#3f83c6",
 }
 
-WIDTH = 760
-HEIGHT = 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 52, 16, 44, 34
+WIDTH = 560
+HEIGHT = 280
+_LEFT, _RIGHT, _BOTTOM = 44, 12, 30
+_LEGEND_ROW = 20
 _FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
 
 
@@ -77,56 +78,90 @@ def _short_time(time: str) -> str:
     return time[:10] if len(time) >= 10 else time
 
 
+def _legend_rows(legend: Sequence[Series]) -> list[list[tuple[float, Series]]]:
+    """Legend items placed left to right, wrapping to a new row at the chart's width."""
+    rows: list[list[tuple[float, Series]]] = [[]]
+    x = float(_LEFT)
+    for series in legend:
+        width = 17 + 7.0 * len(series.label) + 16
+        if rows[-1] and x + width > WIDTH - _RIGHT:
+            rows.append([])
+            x = float(_LEFT)
+        rows[-1].append((x, series))
+        x += width
+    return rows
+
+
+def _top(legend: Sequence[Series]) -> int:
+    """Where the plot starts: below the legend rows."""
+    return 16 + _LEGEND_ROW * len(_legend_rows(legend)) + 6
+
+
+def _day_and_time(time: str) -> str:
+    """`2025-03-01T02:00:00Z` → `03-01 02:00`."""
+    return time[5:16].replace("T", " ") if len(time) >= 16 else time
+
+
 def _frame(title: str, body: list[str], legend: Sequence[Series]) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-label="{xml_escape(title)}" class="chart" {_FONT}>',
         f"<title>{xml_escape(title)}</title>",
+        f'<text x="{_LEFT}" y="14" font-size="13" font-weight="600" fill="#111827">'
+        f"{xml_escape(title)}</text>",
     ]
-    x = float(_LEFT)
-    for series in legend:
-        parts.append(
-            f'<rect x="{_num(x)}" y="12" width="12" height="12" rx="2" fill="{series.color}"/>'
-            f'<text x="{_num(x + 17)}" y="22" font-size="12" fill="#374151">'
-            f"{xml_escape(series.label)}</text>"
-        )
-        x += 17 + 7.2 * len(series.label) + 18
+    for row_index, row in enumerate(_legend_rows(legend) if legend else []):
+        y = 24 + _LEGEND_ROW * row_index
+        for x, series in row:
+            parts.append(
+                f'<rect x="{_num(x)}" y="{y}" width="11" height="11" rx="2" '
+                f'fill="{series.color}"/><text x="{_num(x + 16)}" y="{y + 10}" '
+                f'font-size="12" fill="#374151">{xml_escape(series.label)}</text>'
+            )
     parts.extend(body)
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _axes(ticks: list[int], points: Sequence[HistoryPoint], x_of: list[float]) -> list[str]:
-    plot_h = HEIGHT - _TOP - _BOTTOM
+def _axes(
+    ticks: list[int], points: Sequence[HistoryPoint], x_of: list[float], top_y: int
+) -> list[str]:
+    plot_h = HEIGHT - top_y - _BOTTOM
     top = ticks[-1]
     out: list[str] = []
     for tick in ticks:
-        y = _TOP + plot_h - plot_h * tick / top
+        y = top_y + plot_h - plot_h * tick / top
         out.append(
             f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{_num(y)}" y2="{_num(y)}" '
             f'stroke="{"#9ca3af" if tick == 0 else "#e5e7eb"}" stroke-width="1"/>'
             f'<text x="{_LEFT - 8}" y="{_num(y + 4)}" font-size="11" fill="#6b7280" '
             f'text-anchor="end">{tick}</text>'
         )
+    indices = _label_indices(len(points))
+    labels = [_short_time(points[i].time) for i in indices]
+    if len(set(labels)) < len(labels):  # several runs a day: show the time as well
+        labels = [_day_and_time(points[i].time) for i in indices]
+    if len(set(labels)) < len(labels):  # several runs a minute (tests, examples)
+        labels = [points[i].time[11:19] or points[i].time for i in indices]
     shown: set[str] = set()
-    for i in _label_indices(len(points)):
-        label = _short_time(points[i].time)
+    for i, label in zip(indices, labels, strict=True):
         if label in shown:
             continue
         shown.add(label)
         out.append(
-            f'<text x="{_num(x_of[i])}" y="{HEIGHT - 12}" font-size="11" fill="#6b7280" '
+            f'<text x="{_num(x_of[i])}" y="{HEIGHT - 10}" font-size="11" fill="#6b7280" '
             f'text-anchor="middle">{xml_escape(label)}</text>'
         )
     return out
 
 
 def placeholder_svg(title: str, message: str) -> str:
+    top = _top(())
     body = [
-        f'<rect x="{_LEFT}" y="{_TOP}" width="{WIDTH - _LEFT - _RIGHT}" '
-        f'height="{HEIGHT - _TOP - _BOTTOM}" fill="#f9fafb" stroke="#e5e7eb" rx="6"/>',
-        f'<text x="{WIDTH // 2}" y="{HEIGHT // 2 + 4}" font-size="13" fill="#6b7280" '
-        f'text-anchor="middle">{xml_escape(message)}</text>',
+        f'<rect x="{_LEFT}" y="{top}" width="{WIDTH - _LEFT - _RIGHT}" '
+        f'height="{HEIGHT - top - _BOTTOM}" fill="#f9fafb" stroke="#e5e7eb" rx="6"/>',
+        f'<text x="{(WIDTH + _LEFT - _RIGHT) // 2}" y="{(HEIGHT + top - _BOTTOM) // 2 + 4}" '
+        f'font-size="12.5" fill="#6b7280" text-anchor="middle">{xml_escape(message)}</text>',
     ]
     return _frame(title, body, ())
 
@@ -146,12 +181,13 @@ def stacked_bars_svg(
         return placeholder_svg(title, empty)
     totals = [sum(p.counts.get(s.column, 0) for s in used) for p in points]
     ticks = nice_ticks(max(totals))
-    plot_h = HEIGHT - _TOP - _BOTTOM
+    top_y = _top(used)
+    plot_h = HEIGHT - top_y - _BOTTOM
     x_of, slot = _x_positions(len(points))
     bar_w = max(min(slot * 0.7, 56.0), 1.0)
-    body = _axes(ticks, points, x_of)
+    body = _axes(ticks, points, x_of, top_y)
     for x, point in zip(x_of, points, strict=True):
-        base = float(_TOP + plot_h)
+        base = float(top_y + plot_h)
         for s in used:
             value = point.counts.get(s.column, 0)
             if not value:
@@ -175,13 +211,14 @@ def lines_svg(
         return placeholder_svg(title, empty)
     top = max(p.counts.get(s.column, 0) for p in points for s in used)
     ticks = nice_ticks(top)
-    plot_h = HEIGHT - _TOP - _BOTTOM
+    top_y = _top(used)
+    plot_h = HEIGHT - top_y - _BOTTOM
     x_of, _ = _x_positions(len(points))
-    body = _axes(ticks, points, x_of)
+    body = _axes(ticks, points, x_of, top_y)
     dots = len(points) <= 60
     for s in used:
         coords = [
-            (x, _TOP + plot_h - plot_h * p.counts.get(s.column, 0) / ticks[-1])
+            (x, top_y + plot_h - plot_h * p.counts.get(s.column, 0) / ticks[-1])
             for x, p in zip(x_of, points, strict=True)
         ]
         if len(coords) > 1:

@@ -67,8 +67,13 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(" ", text).strip()
 
 
-def md_text(text: str | None) -> str:
-    """Untrusted text as literal GitHub-flavoured Markdown (safe inside a table cell)."""
+def md_text(text: str | None, *, line_start: bool = False, autolinks: bool = True) -> str:
+    """Untrusted text as literal GitHub-flavoured Markdown (safe inside a table cell).
+
+    `line_start`: the text begins a line (a list item, a blockquote), so block markers
+    (`-`, `+`, `=`, `1.`) are escaped too. `autolinks=False` leaves `://` and `www.` alone,
+    for link text, where GFM never makes a link inside a link.
+    """
     if not text:
         return ""
     text = one_line(text)
@@ -88,9 +93,12 @@ def md_text(text: str | None) -> str:
             out.append(ch)
     escaped = "".join(out)
     # A zero-width space stops GFM's autolinks (scheme://, www.) and issue references (#1).
-    escaped = _AUTOLINK_SCHEME.sub(rf"\1{ZWSP}\2", escaped)
-    escaped = _WWW.sub(rf"\1{ZWSP}\2", escaped)
+    if autolinks:
+        escaped = _AUTOLINK_SCHEME.sub(rf"\1{ZWSP}\2", escaped)
+        escaped = _WWW.sub(rf"\1{ZWSP}\2", escaped)
     escaped = _ISSUE_REF.sub(rf"\\#{ZWSP}", escaped)
+    if not line_start:
+        return escaped
     # At the start of a line a few more characters open blocks (lists, headings).
     if escaped[:1] in ("-", "+", "="):
         escaped = "\\" + escaped
@@ -116,7 +124,7 @@ def md_url(url: str) -> str:
 
 def md_link(text: str, url: str | None, *, text_is_trusted: bool = False) -> str:
     """`[text](url)` when url is a web URL, else the escaped text alone."""
-    shown = text if text_is_trusted else md_text(text)
+    shown = text if text_is_trusted else md_text(text, autolinks=False)
     if not is_web_url(url):
         return shown
     assert url is not None

@@ -72,7 +72,7 @@ def _summary(data: ReportData) -> list[str]:
         ([s.value, thousands(n)] for s, n in data.severity_totals.items()),
     )
     if data.notes:
-        out += ["", *(f"> {md_text(note)}" for note in data.notes)]
+        out += ["", *(f"> {md_text(note, line_start=True)}" for note in data.notes)]
     return out
 
 

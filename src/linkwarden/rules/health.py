@@ -34,9 +34,14 @@ def _via(result: LinkResult) -> str:
     return "" if result.via == "http" else f" (via {result.via})"
 
 
+# Results the arXiv/GitHub APIs produced: the metadata rules (LW301 unknown ID, LW401
+# deleted repository, LW405 renamed) report those with the API's specifics instead.
+API_VERIFIED = frozenset({"arxiv-api", "github-api"})
+
+
 def dead_link(ctx: LinkContext) -> Hit | None:
     result = ctx.result
-    if result is None or result.status is not Status.DEAD:
+    if result is None or result.status is not Status.DEAD or result.via in API_VERIFIED:
         return None
     note = "; may be transient" if result.transient else ""
     return Hit(
@@ -85,7 +90,7 @@ def _is_https_upgrade(url: str, target: str | None) -> bool:
 
 def permanent_redirect(ctx: LinkContext) -> Hit | None:
     result = ctx.result
-    if result is None or result.status is not Status.REDIRECTED:
+    if result is None or result.status is not Status.REDIRECTED or result.via in API_VERIFIED:
         return None
     target = result.suggestion or result.final_url
     if not target or _is_https_upgrade(ctx.link.url, target):

@@ -28,6 +28,7 @@ FLAG_HERF = "herf"
 FLAG_UNBALANCED = "unbalanced"
 FLAG_MULTILINE = "multiline"
 FLAG_RELATIVE = "relative"
+FLAG_MALFORMED = "malformed"
 
 # Hosts where a Code link legitimately lands although they are not git hosts.
 CODE_FRIENDLY_HOSTS: tuple[str, ...] = (
@@ -50,7 +51,6 @@ CODE_UNAVAILABLE: tuple[re.Pattern[str], ...] = tuple(
         r"(?:to\s+be|will\s+be)\s+released",
         r"available\s+soon",
         r"\bcode\b\s*[\[(:：]?\s*(?:none|n/?a|tbd|todo)\b[\])]?",
-        r"未开源|没有开源|暂未开源|尚未开源|暂不开源",
     )
 )
 
@@ -78,13 +78,28 @@ def empty_link(ctx: LinkContext) -> Hit | None:
 
 
 def nested_link(ctx: LinkContext) -> Hit | None:
-    if FLAG_NESTED not in ctx.link.flags:
+    link = ctx.link
+    if FLAG_NESTED not in link.flags:
         return None
+    # Outer and inner link both carry the flag: report the construct once, at its first link.
+    nested = [
+        other
+        for other in ctx.entry_links or (link,)
+        if FLAG_NESTED in other.flags and other.line == link.line
+    ]
+    if nested and (nested[0].column, nested[0].url) != (link.column, link.url):
+        return None
+    shown = " and ".join(dict.fromkeys(o.url for o in nested if o.url)) or link.url
     return Hit(
-        f"link {_text(ctx.link)} is nested inside another link's URL; renderers show it "
-        "broken. Keep one URL",
-        suggestion=ctx.link.url or None,
+        f"link {_text(link)} has another link nested in it ({shown}); renderers show it "
+        "broken. Keep the one right URL"
     )
+
+
+def malformed_url(ctx: LinkContext) -> Hit | None:
+    if FLAG_MALFORMED not in ctx.link.flags:
+        return None
+    return Hit(f"URL {ctx.link.raw!r} cannot be parsed (bad host or port)")
 
 
 def herf_attribute(ctx: LinkContext) -> Hit | None:
@@ -225,6 +240,11 @@ def relative_link(ctx: LinkContext) -> Hit | None:
 
 
 def badge_repo_mismatch(ctx: EntryContext) -> Hit | None:
+    if ctx.enrichment is not None and any(
+        (urls.github_repo(link.url) or link.badge_repo or "").lower() in ctx.enrichment.repos
+        for link in ctx.links
+    ):
+        return None  # the GitHub API resolved renames: LW406 (badge-repo-differs) decides
     code_repos = {
         repo.lower(): repo
         for link in ctx.links
@@ -316,12 +336,25 @@ def _short(title: str, limit: int = 70) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+def _crowded_lines(listing: ExtractedList) -> set[int]:
+    """Lines holding several entries: a summary ("Talking-face synthesis: A, B, C"), whose
+    mentions of papers listed again below are references, not duplicates."""
+    seen: set[int] = set()
+    crowded: set[int] = set()
+    for entry in listing.entries:
+        (crowded if entry.line in seen else seen).add(entry.line)
+    return crowded
+
+
 def duplicate_entries(corpus: Corpus) -> Iterator[CorpusHit]:
     """Entries of one list that are the same paper: same normalised title or arXiv ID."""
     for listing in corpus.lists:
         by_title: dict[str, _PaperRef] = {}
         by_arxiv: dict[str, _PaperRef] = {}
+        crowded = _crowded_lines(listing)
         for ref in _paper_refs(listing):
+            if ref.entry.line in crowded:
+                continue
             earlier, why = None, ""
             if ref.title_key and ref.title_key in by_title:
                 earlier, why = by_title[ref.title_key], "same title"
@@ -348,44 +381,71 @@ def duplicate_entries(corpus: Corpus) -> Iterator[CorpusHit]:
                 by_arxiv.setdefault(arxiv_id, ref)
 
 
-def _claimed_title(link: Link, entry: Entry | None) -> str:
-    """What a paper link claims to be: its own text when that names a paper, else the entry.
+@dataclass(frozen=True)
+class _Claim:
+    """What a paper link claims to be, and whether its own text says so."""
+
+    title: str
+    from_link: bool
+    link: Link
+    entry: Entry | None
+
+
+def _claim(link: Link, entry: Entry | None) -> _Claim:
+    """A link's own text when that names a paper, else its entry's title.
 
     "[paper](...)" in a table row claims the row's title; "[DPE CVPR'23](...)" in a
     researcher's list of papers claims "DPE".
     """
-    if entry is None or not (title_words(link.text) - GENERIC_LINK_WORDS):
-        return entry.title if entry is not None else link.text
-    return link.text
+    if entry is not None and not (title_words(link.text) - GENERIC_LINK_WORDS):
+        return _Claim(entry.title, False, link, entry)
+    return _Claim(link.text, True, link, entry)
+
+
+def _mentions(entry: Entry | None, title: str) -> bool:
+    """The entry's text names `title` (e.g. a metrics row naming the paper in another cell)."""
+    if entry is None:
+        return False
+    key = normalize_title(title)
+    return bool(key) and key in normalize_title(entry.text)
 
 
 def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
     """One arXiv ID linked in one list as two different papers: one of them is wrong."""
     for listing in corpus.lists:
-        first_seen: dict[str, tuple[str, Link]] = {}
+        first_seen: dict[str, _Claim] = {}
         for link in listing.links:
             if link.role is not Role.PAPER:
                 continue
             ref = urls.arxiv_ref(link.url)
             if ref is None:
                 continue
-            claimed = _claimed_title(link, listing.entry_of(link))
+            claim = _claim(link, listing.entry_of(link))
+            if not title_words(claim.title) - GENERIC_LINK_WORDS:
+                continue  # "[this](...)": claims no title we could compare
             if ref.arxiv_id not in first_seen:
-                first_seen[ref.arxiv_id] = (claimed, link)
+                first_seen[ref.arxiv_id] = claim
                 continue
-            other_title, other = first_seen[ref.arxiv_id]
-            if same_paper(claimed, other_title):
+            other = first_seen[ref.arxiv_id]
+            if same_paper(claim.title, other.title):
+                continue
+            # A "[paper]" link in a row that names the other title elsewhere (a metrics
+            # table's Paper column) claims that title too.
+            if not claim.from_link and _mentions(claim.entry, other.title):
+                continue
+            if not other.from_link and _mentions(other.entry, claim.title):
                 continue
             yield CorpusHit(
                 list_name=listing.source.name,
                 path=link.path,
                 line=link.line,
                 message=(
-                    f'arXiv {ref.arxiv_id} is linked here for "{_short(claimed)}" but at line '
-                    f'{other.line} for "{_short(other_title)}": one of them is the wrong paper'
+                    f'arXiv {ref.arxiv_id} is linked here for "{_short(claim.title)}" but at '
+                    f'line {other.link.line} for "{_short(other.title)}": one of them is the '
+                    "wrong paper"
                 ),
                 url=link.url,
-                entry=claimed,
+                entry=claim.entry.title if claim.entry else None,
             )
 
 
@@ -438,6 +498,8 @@ OFFLINE_RULES: tuple[Rule, ...] = (
          "A link with no URL: `[text]()`.", on_link=empty_link),
     Rule("LW102", "nested-link", Severity.ERROR,
          "A link nested inside another link's URL: `[a]([b](url))`.", on_link=nested_link),
+    Rule("LW109", "malformed-url", Severity.ERROR,
+         "A URL that cannot be parsed (bad host or port).", on_link=malformed_url),
     Rule("LW103", "herf-attribute", Severity.ERROR,
          'An HTML <a> whose "href" is misspelt "herf": the link goes nowhere.',
          on_link=herf_attribute),

@@ -43,11 +43,25 @@ def title_words(title: str) -> frozenset[str]:
     )
 
 
+def short_name(title: str) -> str:
+    """The method name before a colon ("HeadGAN" in "HeadGAN: One-shot ..."), or ''."""
+    head, sep, _rest = title.partition(":")
+    words = normalize_title(head).split()
+    return " ".join(words) if sep and 1 <= len(words) <= 2 else ""
+
+
 def same_paper(a: str, b: str, threshold: float = 0.5) -> bool:
-    """Whether two titles plausibly name the same paper (word overlap, Jaccard)."""
+    """Whether two titles plausibly name the same paper.
+
+    True when one's words contain the other's, when both start with the same method name
+    ("HeadGAN: ..." retitled between arXiv versions), or when the words overlap enough.
+    """
     wa, wb = title_words(a), title_words(b)
     if not wa or not wb:
         return True  # nothing to compare: do not claim a conflict
+    name = short_name(a)
+    if name and name == short_name(b):
+        return True
     if wa <= wb or wb <= wa:
         return True  # "SadTalker" vs "SadTalker: Learning Realistic 3D Motion ..."
     return len(wa & wb) / len(wa | wb) >= threshold

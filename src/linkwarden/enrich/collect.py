@@ -1,0 +1,95 @@
+"""Which arXiv IDs and GitHub repositories the lists link. Pure: no I/O, no API clients.
+
+Kept apart from the API modules so that the rules (and `lint`) can use it without importing
+the arxiv package, PyGithub or requests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .. import urls
+from ..model import ExtractedList, Link
+
+_NEW_ID = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
+_OLD_ID = re.compile(r"^(?P<archive>[a-z-]+)(?:\.[a-z]{2})?/(?P<num>\d{7})$", re.IGNORECASE)
+
+
+def canonical_id(raw: str) -> str | None:
+    """The ID arXiv answers to, or None when it cannot exist.
+
+    New-style IDs have four digits after the dot until 2014 and five from 2015; old-style
+    IDs drop the subject class (`math.AG/0601001` is `math/0601001`).
+    """
+    m = _NEW_ID.match(raw)
+    if m:
+        month = int(m.group("mm"))
+        five = int(m.group("yy")) >= 15
+        if not 1 <= month <= 12 or (len(m.group("num")) == 5) != five:
+            return None
+        return raw
+    m = _OLD_ID.match(raw)
+    if m:
+        return f"{m.group('archive').lower()}/{m.group('num')}"
+    return None
+
+
+@dataclass(frozen=True)
+class ArxivLink:
+    """One link that names an arXiv paper."""
+
+    link: Link
+    raw_id: str  # as written, e.g. 2301.01081 or math.AG/0601001
+    arxiv_id: str | None  # canonical, None when no such ID can exist
+    version: int | None
+
+
+def arxiv_links(lists: Iterable[ExtractedList]) -> list[ArxivLink]:
+    """Every link, in every list, whose URL names an arXiv ID (any page form or host)."""
+    found: list[ArxivLink] = []
+    for extracted in lists:
+        for link in extracted.links:
+            ref = urls.arxiv_ref(link.url)
+            if ref is not None:
+                found.append(ArxivLink(link, ref.arxiv_id, canonical_id(ref.arxiv_id), ref.version))
+    return found
+
+
+@dataclass(frozen=True)
+class RepoLink:
+    """One link that names a GitHub repository."""
+
+    link: Link
+    repo: str  # OWNER/NAME as written
+    key: str  # lower-case OWNER/NAME: the Enrichment.repos key
+    via_badge: bool  # the repository is the one a shields.io badge counts
+
+
+def repo_key(repo: str) -> str:
+    return repo.lower()
+
+
+def repo_links(lists: Iterable[ExtractedList]) -> list[RepoLink]:
+    """Code links, tree/blob links, clone URLs and badges, in every list."""
+    found: list[RepoLink] = []
+    for extracted in lists:
+        for link in extracted.links:
+            badge = link.badge_repo or urls.badge_repo(link.url)
+            if badge:
+                found.append(RepoLink(link, badge, repo_key(badge), True))
+                continue
+            repo = urls.github_repo(link.url)
+            if repo:
+                found.append(RepoLink(link, repo, repo_key(repo), False))
+    return found
+
+
+def is_repo_root(url: str) -> bool:
+    """github.com/OWNER/NAME itself (or its clone URL), not a path inside it."""
+    repo = urls.github_repo(url)
+    if repo is None:
+        return False
+    path = [s for s in url.split("?")[0].split("#")[0].split("/")[3:] if s]
+    return len(path) == 2

@@ -1,0 +1,140 @@
+"""LinkResults for the URLs the APIs verified. Pure: no I/O.
+
+An arXiv link the API answered is `ok` (or `dead`: unknown ID, or a version that does not
+exist); a link into a repository the API answered is `dead` (deleted), `redirected` (renamed,
+the new URL is the suggestion) or, for the repository page itself, `ok`. Files and folders
+inside a live repository, and badges, are left to the HTTP checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from .. import urls
+from ..model import Enrichment, LinkResult, RepoRecord, Status
+from .collect import ArxivLink, RepoLink, is_repo_root
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _arxiv_result(item: ArxivLink, enrichment: Enrichment, when: str) -> LinkResult | None:
+    url = urls.normalize(item.link.url)
+    if item.arxiv_id is None:
+        return LinkResult(
+            url=url,
+            status=Status.DEAD,
+            final_url=url,
+            via="arxiv-api",
+            checked_at=when,
+            reason=f"{item.raw_id} is not a valid arXiv identifier",
+            error_kind="not-found",
+        )
+    if item.arxiv_id not in enrichment.arxiv:
+        return None  # the API did not answer: the HTTP checker looks at it
+    record = enrichment.arxiv[item.arxiv_id]
+    if record is None:
+        return LinkResult(
+            url=url,
+            status=Status.DEAD,
+            final_url=url,
+            via="arxiv-api",
+            checked_at=when,
+            http_status=404,
+            reason=f"arXiv does not know {item.arxiv_id}",
+            error_kind="not-found",
+        )
+    if item.version is not None and item.version > record.latest_version:
+        return LinkResult(
+            url=url,
+            status=Status.DEAD,
+            final_url=url,
+            via="arxiv-api",
+            checked_at=when,
+            http_status=404,
+            error_kind="not-found",
+            reason=f"{item.arxiv_id}v{item.version} does not exist "
+            f"(latest is v{record.latest_version})",
+            suggestion=url.replace(f"{item.arxiv_id}v{item.version}", item.arxiv_id, 1),
+        )
+    return LinkResult(
+        url=url,
+        status=Status.OK,
+        final_url=url,
+        via="arxiv-api",
+        checked_at=when,
+        http_status=200,
+        title=record.title,
+    )
+
+
+def renamed_url(url: str, record: RepoRecord) -> str:
+    """`url` with the repository part replaced by the repository's current name."""
+    old = urls.github_repo(url)
+    if old is None:
+        return record.url
+    head, sep, tail = url.partition(f"/{old}")
+    if not sep:  # case differs from what github_repo saw: rebuild from the record
+        return record.url
+    if tail.startswith(".git"):
+        tail = tail[len(".git") :]
+    return f"{head}/{record.full_name}{tail}"
+
+
+def _repo_result(item: RepoLink, enrichment: Enrichment, when: str) -> LinkResult | None:
+    if item.via_badge or item.key not in enrichment.repos:
+        return None  # badges are images: the HTTP checker fetches them
+    url = urls.normalize(item.link.url)
+    record = enrichment.repos[item.key]
+    if record is None:
+        return LinkResult(
+            url=url,
+            status=Status.DEAD,
+            final_url=url,
+            via="github-api",
+            checked_at=when,
+            http_status=404,
+            error_kind="not-found",
+            reason=f"repository {item.repo} does not exist (deleted, or private)",
+        )
+    if record.renamed:
+        new = renamed_url(url, record)
+        return LinkResult(
+            url=url,
+            status=Status.REDIRECTED,
+            final_url=new,
+            via="github-api",
+            checked_at=when,
+            http_status=301,
+            suggestion=new,
+            reason=f"repository {item.repo} is now {record.full_name}",
+        )
+    if not is_repo_root(item.link.url):
+        return None  # a file or folder inside a live repository: the HTTP checker decides
+    return LinkResult(
+        url=url,
+        status=Status.OK,
+        final_url=url,
+        via="github-api",
+        checked_at=when,
+        http_status=200,
+    )
+
+
+def results_for(
+    arxiv_items: Sequence[ArxivLink], repo_items: Sequence[RepoLink], enrichment: Enrichment
+) -> dict[str, LinkResult]:
+    """LinkResults for every URL the APIs verified, keyed by normalised URL."""
+    when = _now()
+    results: dict[str, LinkResult] = {}
+    for item in arxiv_items:
+        result = _arxiv_result(item, enrichment, when)
+        if result is not None:
+            results.setdefault(result.url, result)
+    for repo_item in repo_items:
+        result = _repo_result(repo_item, enrichment, when)
+        if result is not None:
+            results.setdefault(result.url, result)
+    return results

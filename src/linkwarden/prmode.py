@@ -1,0 +1,300 @@
+"""PR mode: `linkwarden check --changed-since REF` checks only what a change touched.
+
+A contributor who adds one paper should get an answer in seconds, about that paper, and
+should never be failed for a link somebody else broke months ago. So:
+
+1. `gitdiff.changed_lines` finds the lines of the list files added or changed since REF.
+2. Only links standing on those lines are checked over HTTP (`PrScope.urls_to_check`).
+3. Every other URL keeps the observation of the committed snapshot (`reports/latest.json`),
+   so corpus-wide rules still see the whole list (`PrScope.reused_results`).
+4. Findings are kept only on changed lines; the run fails (exit 1) on error findings those
+   lines *introduce*: with `--fail-on new` (the default here) a finding the committed
+   snapshot already had is reported but does not fail; `any` fails on every error on a
+   changed line; `none` never fails.
+5. Annotations (`--annotations`) pin each finding to its line in the PR's diff view, and a
+   short Markdown summary is appended to `$GITHUB_STEP_SUMMARY` when that is set.
+
+PR mode never writes the snapshot: the committed one stays the nightly's record, and a
+pull-request run must not advance quarantine counters. No GitHub token is needed; metadata
+comes from the snapshot, and a note says when a new repository's metadata needed a token.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from .errors import StateError
+from .gitdiff import ChangedLines, changed_lines
+from .model import (
+    ArxivRecord,
+    Enrichment,
+    ExtractedList,
+    Finding,
+    Link,
+    LinkResult,
+    RepoRecord,
+    Severity,
+)
+from .report.annotations import render_annotations
+from .report.escape import md_code, md_link, md_text, shorten
+from .state import Snapshot
+from .urls import github_repo, normalize
+
+SUMMARY_ROWS = 30  # findings listed in the step summary; the annotations carry the rest
+PR_FAIL_ON_DEFAULT = "new"
+
+
+def _checkable(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return bool(parts.scheme in ("http", "https") and parts.netloc)
+
+
+def finding_identity(f: Finding) -> tuple[str, str, str]:
+    """Who a finding is across runs: lines move when entries are added above."""
+    return (f.code, f.list_name, f.url or f.message)
+
+
+@dataclass(frozen=True)
+class PrScope:
+    """What a `--changed-since` run looks at, and what it knew before."""
+
+    changed: ChangedLines
+    previous: Snapshot | None
+    snapshot_path: Path
+
+    # ------------------------------------------------------------------ selection
+
+    def _lines_of(self, listing: ExtractedList) -> frozenset[int]:
+        return self.changed.of(listing.source.path)
+
+    def changed_links(self, lists: Sequence[ExtractedList]) -> list[Link]:
+        return [link for x in lists for link in x.links if link.line in self._lines_of(x)]
+
+    def urls_to_check(self, lists: Sequence[ExtractedList]) -> list[str]:
+        """Checkable URLs on changed lines, once per normalised form, in list order."""
+        seen: dict[str, str] = {}
+        for link in self.changed_links(lists):
+            if _checkable(link.url):
+                seen.setdefault(normalize(link.url), link.url)
+        return list(seen.values())
+
+    def reused_results(self) -> dict[str, LinkResult]:
+        """The committed snapshot's observations, for every URL not re-checked."""
+        if self.previous is None:
+            return {}
+        return {r.url: r.to_result(via="snapshot") for r in self.previous.links}
+
+    def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
+        """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.
+
+        Without a token PR mode asks no API about unchanged links; the metadata rules still
+        see what the nightly run learned. What this run fetched wins.
+        """
+        if self.previous is None:
+            return enrichment
+        arxiv: dict[str, ArxivRecord | None] = {}
+        repos: dict[str, RepoRecord | None] = {}
+        for record in self.previous.links:
+            e = record.enrichment
+            if e is None:
+                continue
+            if e.arxiv_id:
+                arxiv.setdefault(e.arxiv_id, e.arxiv)
+            if e.repo:
+                repos.setdefault(e.repo, e.repository)
+        return replace(
+            enrichment,
+            arxiv={**arxiv, **enrichment.arxiv},
+            repos={**repos, **enrichment.repos},
+        )
+
+    # ------------------------------------------------------------------ findings
+
+    def in_scope(
+        self, lists: Sequence[ExtractedList], findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """Findings on changed lines, with paths relative to the repository root."""
+        by_shown = {x.source.shown: x for x in lists}
+        kept: list[Finding] = []
+        for f in findings:
+            listing = by_shown.get(f.path)
+            if listing is None or f.line not in self._lines_of(listing):
+                continue
+            kept.append(replace(f, path=_relative(listing.source.path, self.changed.root)))
+        return sorted(kept, key=Finding.sort_key)
+
+    def introduced(self, findings: Sequence[Finding]) -> list[Finding]:
+        """Findings the committed snapshot did not have: what this change brought."""
+        if self.previous is None:
+            return list(findings)
+        known = {finding_identity(f) for f in self.previous.findings}
+        return [f for f in findings if finding_identity(f) not in known]
+
+    def notes(self, lists: Sequence[ExtractedList], env: Mapping[str, str]) -> list[str]:
+        """What the reader should know about the limits of this run."""
+        notes: list[str] = []
+        if self.previous is None:
+            notes.append(
+                f"no committed snapshot at {self.snapshot_path}: every problem on a changed "
+                "line counts as new"
+            )
+        if not env.get("GITHUB_TOKEN"):
+            known = set(self.previous.repos()) if self.previous else set()
+            new_repos = {
+                repo.lower()
+                for link in self.changed_links(lists)
+                if (repo := github_repo(link.url)) and repo.lower() not in known
+            }
+            if new_repos:
+                notes.append(
+                    f"{len(new_repos)} GitHub repositor{'y' if len(new_repos) == 1 else 'ies'} "
+                    "on changed lines not in the snapshot: checked over HTTP only; their "
+                    "metadata (archived, renamed, stars) needs GITHUB_TOKEN"
+                )
+        return notes
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path)
+
+
+def scope_for(
+    ref: str | None,
+    lists: Sequence[ExtractedList],
+    previous: Snapshot | None,
+    snapshot_path: Path,
+    *,
+    cwd: Path | None = None,
+) -> PrScope | None:
+    """The PR-mode scope for `--changed-since REF`, or None for a full run.
+
+    `previous` is the committed snapshot (None when there is none); git errors (not a
+    repository, unknown ref) are InputErrors, exit 2.
+    """
+    if not ref:
+        return None
+    paths = [x.source.path for x in lists]
+    # The repository is the one holding the lists, wherever the command runs from.
+    where = cwd or (paths[0].parent if paths else Path.cwd())
+    changed = changed_lines(ref, paths, cwd=where)
+    return PrScope(changed, previous, snapshot_path)
+
+
+# ------------------------------------------------------------------------ reporting
+
+
+def step_summary(
+    scope: PrScope,
+    *,
+    checked: int,
+    findings: Sequence[Finding],
+    failing: Sequence[Finding],
+    notes: Sequence[str],
+    seconds: float,
+) -> str:
+    """The short Markdown a GitHub job page shows for this run."""
+    short = scope.changed.commit[:12]
+    lines_changed = scope.changed.total
+    files = len(scope.changed.lines)
+    out = [
+        f"### linkwarden: links changed since {md_code(scope.changed.ref)} ({short})",
+        "",
+        f"Checked {checked} link(s) on {lines_changed} changed line(s) in {files} list(s) "
+        f"in {seconds:.1f} s; unchanged links were not re-checked.",
+        "",
+    ]
+    if failing:
+        out.append(f"**{len(failing)} problem(s) introduced by this change.**")
+    elif findings:
+        out.append("No new problems; findings that were already known are listed below.")
+    else:
+        out.append("No problems on the changed lines.")
+    if findings:
+        failing_ids = {id(f) for f in failing}
+        out += ["", "| where | rule | problem | fails |", "| --- | --- | --- | --- |"]
+        for f in findings[:SUMMARY_ROWS]:
+            problem = md_text(shorten(f.message, 120))
+            if f.url:
+                problem += " " + md_link(shorten(f.url, 80), f.url)
+            fails = "yes" if id(f) in failing_ids else "no"
+            out.append(
+                f"| {md_code(f'{f.path}:{f.line}')} | {md_code(f.code)} {md_text(f.rule)} "
+                f"| {problem} | {fails} |"
+            )
+        if len(findings) > SUMMARY_ROWS:
+            out.append(f"\n… and {len(findings) - SUMMARY_ROWS} more (see the annotations).")
+    if notes:
+        out += [""] + [f"> Note: {md_text(n)}" for n in notes]
+    return "\n".join(out) + "\n"
+
+
+def append_step_summary(path: str, text: str) -> None:
+    """GitHub collects the file at $GITHUB_STEP_SUMMARY; steps append to it."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise StateError(f"cannot write the step summary: {exc.strerror}", path=path) from None
+
+
+def failing_findings(scope: PrScope, findings: Sequence[Finding], fail_on: str) -> list[Finding]:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if fail_on == "none":
+        return []
+    if fail_on == "any":
+        return errors
+    return scope.introduced(errors)
+
+
+def finish(
+    scope: PrScope,
+    lists: Sequence[ExtractedList],
+    all_findings: Sequence[Finding],
+    *,
+    checked: int,
+    fail_on: str | None,
+    annotations: bool,
+    env: Mapping[str, str],
+    seconds: float,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Report a PR-mode run and return its exit code (0 or 1)."""
+    findings = scope.in_scope(lists, all_findings)
+    failing = failing_findings(scope, findings, fail_on or PR_FAIL_ON_DEFAULT)
+    notes = scope.notes(lists, env)
+    if annotations:
+        out.write(render_annotations(findings))
+    for f in findings:
+        mark = "FAIL" if f in failing else "known"
+        print(f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})", file=err)
+    for note in notes:
+        print(f"linkwarden: note: {note}", file=err)
+    print(
+        f"linkwarden check --changed-since {scope.changed.ref}: {checked} link(s) on "
+        f"{scope.changed.total} changed line(s) checked in {seconds:.1f}s; "
+        f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written",
+        file=err,
+    )
+    summary_path = env.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        append_step_summary(
+            summary_path,
+            step_summary(
+                scope, checked=checked, findings=findings, failing=failing, notes=notes,
+                seconds=seconds,
+            ),
+        )  # fmt: skip
+    return 1 if failing else 0

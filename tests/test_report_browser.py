@@ -1,0 +1,153 @@
+"""report.html in a real browser: Debian's headless Chromium.
+
+The page is rendered with hostile text everywhere it can go — entry titles with `<script>`
+and an `onerror` image, and a list name that tries to close the JSON `<script>` block —
+then loaded by Chromium, which prints the DOM after the page's own script ran
+(`--dump-dom`). The test proves that:
+
+- the page's script did run (it marks `<html data-ready="1">` and fills the filters), so
+  the CSP hash and the JSON data block work in a browser;
+- none of the hostile markup ran: no `data-xss` attribute on `<body>`, the title is
+  unchanged, no `<img>` element exists, and the payloads are in the DOM as text.
+
+It also takes a screenshot. With `LINKWARDEN_REGEN_EXAMPLES=1` the screenshot of the example
+report (made from the simulated web by `tests/report_examples.py`) is saved to
+`docs/examples/report.png`, the picture README shows.
+
+Chromium missing is a failure with instructions, never a skip: `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from linkwarden.report import render_html
+from report_sample import XSS_TITLE
+from test_report_golden import sample_data
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
+REGEN = os.environ.get("LINKWARDEN_REGEN_EXAMPLES") == "1"
+EVIL_LIST = "</script><script>document.body.setAttribute('data-xss','3')</script>"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if not found:
+        pytest.fail(
+            "Chromium is not installed, and the report's browser test needs it. Install "
+            "Debian's package: `apt-get update && apt-get install -y chromium` "
+            "(.ci/run does this when /usr/bin/chromium is missing)."
+        )
+    return found
+
+
+def run_chromium(binary: str, profile: Path, *args: str) -> str:
+    proc = subprocess.run(
+        [binary, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert proc.returncode == 0, f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}"
+    return proc.stdout
+
+
+class _Dom(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self._tag = tag
+
+    def handle_data(self, data: str) -> None:
+        if self._tag == "title":
+            self.title += data
+        if self._tag not in ("script", "style"):
+            self.text.append(data)
+
+    def first(self, tag: str) -> dict[str, str | None]:
+        return next(attrs for name, attrs in self.elements if name == tag)
+
+
+def hostile_page() -> str:
+    data = sample_data()
+    first = data.findings[0]
+    evil = replace(first, location=replace(first.location, list_name=EVIL_LIST))
+    return render_html(replace(data, findings=(evil, *data.findings[1:])))
+
+
+def test_hostile_titles_do_not_run_in_chromium(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(hostile_page(), encoding="utf-8")
+    dom_text = run_chromium(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
+    dom = _Dom()
+    dom.feed(dom_text)
+
+    html_attrs = dom.first("html")
+    assert html_attrs.get("data-ready") == "1", "the page's own script did not run"
+    assert "data-xss" not in dom.first("body"), "a hostile payload ran"
+    assert dom.title.startswith("Link health report"), dom.title
+    assert not [tag for tag, _ in dom.elements if tag == "img"]
+    assert [tag for tag, _ in dom.elements].count("script") == 2
+
+    text = "".join(dom.text)
+    assert XSS_TITLE[:60] in text  # shown as text
+    # The script built the list filter from the JSON block: the hostile list name is an
+    # option's text and value, nothing more.
+    options = [attrs.get("value") for tag, attrs in dom.elements if tag == "option"]
+    assert EVIL_LIST in options
+    assert re.search(r"9 of 9", text), "the filter script did not count the rows"
+
+
+def test_screenshot(chromium: str, tmp_path: Path) -> None:
+    """A screenshot of the report; regenerating examples saves it for README."""
+    if REGEN:
+        from report_examples import generate_examples
+
+        page = generate_examples(EXAMPLES)
+        target = EXAMPLES / "report.png"
+    else:
+        page = tmp_path / "report.html"
+        page.write_text(render_html(sample_data()), encoding="utf-8")
+        target = tmp_path / "report.png"
+    run_chromium(
+        chromium,
+        tmp_path / "profile",
+        f"--screenshot={target}",
+        "--window-size=1280,2000",
+        page.as_uri(),
+    )
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert target.stat().st_size > 20_000  # a rendered page, not a blank one
