@@ -18,7 +18,9 @@ class ListBuilder:
     entries: list[Entry] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
 
-    def entry(self, title: str, line: int, *, end_line: int | None = None, text: str = "") -> ListBuilder:
+    def entry(
+        self, title: str, line: int, *, end_line: int | None = None, text: str = ""
+    ) -> ListBuilder:
         self.entries.append(
             Entry(
                 list_name=self.name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rules_fixtures import ListBuilder
 
 from linkwarden.errors import ConfigError
 from linkwarden.model import (
@@ -27,6 +26,7 @@ from linkwarden.rules import (
     rule_by_key,
 )
 from linkwarden.urls import normalize
+from rules_fixtures import ListBuilder
 
 GOOGLE = (
     "https://www.google.com/url?sa=t&url=https%3A%2F%2Farxiv.org%2Fabs%2F1812.08861&usg=x"
@@ -98,6 +98,7 @@ def test_empty_flag_counts_even_with_a_url_placeholder() -> None:
 @pytest.mark.parametrize(
     ("flag", "code", "severity"),
     [
+        ("malformed", "LW109", Severity.ERROR),
         ("nested", "LW102", Severity.ERROR),
         ("herf", "LW103", Severity.ERROR),
         ("unbalanced", "LW104", Severity.WARNING),
@@ -116,6 +117,17 @@ def test_malformed_link_flags(flag: str, code: str, severity: Severity) -> None:
     assert finding.line == 11 and finding.severity is severity
 
 
+def test_nested_link_is_reported_once_per_construct() -> None:
+    nested = frozenset({"nested"})
+    lst = ListBuilder().entry("Talking Face Generation", 217)
+    lst.link("https://papers.nips.cc/paper/8768.pdf", text="paper", flags=nested)
+    lst.link("https://arxiv.org/pdf/1804.04786.pdf", text="paper", flags=nested)
+    lst.link("https://github.com/susanqq/Talking_Face_Generation", Role.CODE, text="code")
+    finding = only(evaluate([lst.build()]), "LW102")
+    assert "papers.nips.cc" in finding.message and "1804.04786" in finding.message
+    assert finding.suggestion is None  # which of the two is right is not ours to guess
+
+
 def test_redirect_wrapper_suggests_the_target() -> None:
     lst = (
         ListBuilder()
@@ -126,7 +138,8 @@ def test_redirect_wrapper_suggests_the_target() -> None:
     finding = only(evaluate([lst]), "LW106")
     assert finding.suggestion == "https://arxiv.org/abs/1812.08861"
     assert "www.google.com" in finding.message
-    assert not codes(evaluate([ListBuilder().entry("A", 1).link("https://a.org/").build()]), "LW106")
+    plain = ListBuilder().entry("A", 1).link("https://a.org/").build()
+    assert not codes(evaluate([plain]), "LW106")
 
 
 def test_plain_http_offline_suggests_https_and_steps_aside_once_checked() -> None:
@@ -326,7 +339,7 @@ def test_code_unavailable_phrases(text: str, phrase: str) -> None:
 def test_code_unavailable_points_at_the_code_link_line() -> None:
     lst = (
         ListBuilder()
-        .entry("Style Transfer", 27, end_line=32, text="Style Transfer\ncode (not available for now)")
+        .entry("Style Transfer", 27, end_line=32, text="Style\ncode (not available for now)")
         .link("https://arxiv.org/abs/2303.09799", Role.PAPER, line=29)
         .link("https://github.com/aioz-ai/AudioDrivenStyleTransfer", Role.CODE, line=30)
         .build()
@@ -428,6 +441,47 @@ def test_arxiv_conflict_inside_one_entry_uses_link_texts() -> None:
     conflict = only(found, "LW502")
     assert "CodeTalker" in conflict.message and "DPE" in conflict.message
     assert not codes(found, "LW501")
+
+
+def test_paper_link_in_a_row_naming_the_other_title_is_no_conflict() -> None:
+    title = "Talking Face Generation by Conditional Recurrent Adversarial Network"
+    lst = (
+        ListBuilder()
+        .entry(title, 217)
+        .link("https://arxiv.org/pdf/1804.04786.pdf", text="paper")
+        .entry("LRA", 260, text=f"LRA (lip-reading accuracy) | {title} | paper")
+        .link("https://arxiv.org/pdf/1804.04786.pdf", text="paper")
+        .build()
+    )
+    assert not codes(evaluate([lst]), "LW502")
+
+
+def test_retitled_paper_with_the_same_method_name_is_a_duplicate_not_a_conflict() -> None:
+    lst = (
+        ListBuilder()
+        .entry("HeadGAN: One-shot Neural Head Synthesis and Editing", 149)
+        .link("https://arxiv.org/pdf/2012.08261.pdf", text="paper")
+        .entry("HeadGAN:Video-and-Audio-Driven Talking Head Synthesis", 170)
+        .link("https://arxiv.org/pdf/2012.08261v1.pdf", text="paper")
+        .build()
+    )
+    found = evaluate([lst])
+    assert not codes(found, "LW502")
+    assert only(found, "LW501").line == 170
+
+
+def test_summary_lines_mentioning_listed_papers_are_not_duplicates() -> None:
+    lst = (
+        ListBuilder()
+        .entry("StyleHEAT", 31, text="Talking-face synthesis: StyleHEAT ECCV'22, DPE CVPR'23")
+        .link("https://arxiv.org/abs/2203.04036", text="StyleHEAT ECCV'22")
+        .entry("DPE", 31, text="Talking-face synthesis: StyleHEAT ECCV'22, DPE CVPR'23")
+        .link("https://arxiv.org/abs/2301.06281", text="DPE CVPR'23")
+        .entry("StyleHEAT: One-Shot High-Resolution Editable Talking Face Generation", 40)
+        .link("https://arxiv.org/pdf/2203.04036.pdf", text="StyleHEAT: One-Shot")
+        .build()
+    )
+    assert not codes(evaluate([lst]), "LW501")
 
 
 def test_same_paper_across_lists_is_information_at_each_list() -> None:

@@ -15,12 +15,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
 
+from linkwarden.extract import extract
+from linkwarden.sources import load_registry, read_source
+from linkwarden.urls import normalize
 from simweb import (
     SIGN_IN_HOST,
+    SOURCES_DIR,
     CloudflareChallenge,
     Flaky,
     Gone,
@@ -428,7 +433,16 @@ def test_world_from_sources_serves_every_list_url() -> None:
     world = world_from_sources(latency=0.0)
     hosts = source_hosts()
     assert {"arxiv.org", "github.com"} <= hosts
-    assert set(world.hosts) <= hosts | {"www.youtube.com", "youtube.com"}
+    assert set(world.hosts) <= hosts | {"www.youtube.com", "youtube.com", "img.youtube.com"}
+    # Every web link the extractor finds has a route of its own (none falls to a 404).
+    for source in load_registry(SOURCES_DIR / "sources.yaml"):
+        for link in extract(read_source(source)).links:
+            key = normalize(link.url)
+            if not key.startswith(("http://", "https://")):
+                continue
+            parts = httpx.URL(key)
+            route, _ = world.hosts[parts.host].resolve(unquote(parts.path), parts.query.decode())
+            assert route != "<fallback>", link.url
     with SimWeb(world) as sim:
         sample = urls[:: max(1, len(urls) // 25)]
         for url in sample:

@@ -41,6 +41,7 @@ from .behaviours import (
 from .server import LOOPBACK, SIGN_IN_HOST, WILDCARDS, LoggedRequest, SimWeb
 from .sources import (
     FAULTS,
+    SOURCES_DIR,
     PathPage,
     plausible_title,
     source_hosts,
@@ -55,6 +56,7 @@ __all__ = [
     "FAULTS",
     "LOOPBACK",
     "SIGN_IN_HOST",
+    "SOURCES_DIR",
     "WILDCARDS",
     "Behaviour",
     "CloudflareChallenge",

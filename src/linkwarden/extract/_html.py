@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 if TYPE_CHECKING:
     from ._inline import RawLink
@@ -46,27 +46,36 @@ def blank_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-@lru_cache(maxsize=4096)
-def _attributes(tag: str) -> dict[str, str]:
-    """The attributes of one start tag, decoded by bs4 (lower-case names)."""
+def _soup(markup: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(tag, "html.parser")
-    element = soup.find(True)
-    if element is None:
-        return {}
+        return BeautifulSoup(markup, "html.parser")
+
+
+def _attrs_of(element: Tag) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in element.attrs.items():
         out[str(name).lower()] = " ".join(value) if isinstance(value, list) else str(value)
     return out
 
 
-def tag_links(s: str, start: int, end: int, name: str) -> list[RawLink]:
-    """The URL of the `<a>` or `<img>` start tag at s[start:end], with where it stands."""
+@lru_cache(maxsize=4096)
+def _attributes(tag: str) -> dict[str, str]:
+    """The attributes of one start tag, decoded by bs4 (lower-case names)."""
+    element = _soup(tag).find(True)
+    return _attrs_of(element) if isinstance(element, Tag) else {}
+
+
+def tag_links(
+    s: str, start: int, end: int, name: str, attrs: dict[str, str] | None = None
+) -> list[RawLink]:
+    """The URL of the `<a>` or `<img>` start tag at s[start:end], with where it stands.
+    `attrs`: the tag's attributes when bs4 already decoded them (a whole HTML block)."""
     from ._inline import RawLink
 
     tag = s[start:end]
-    attrs = _attributes(tag)
+    if attrs is None:
+        attrs = _attributes(tag)
     name = name.lower()
     for attribute, flag in URL_ATTRIBUTES.get(name, ()):
         if attribute not in attrs:
@@ -98,12 +107,10 @@ def tag_links(s: str, start: int, end: int, name: str) -> list[RawLink]:
 
 
 def cell_text(fragment: str) -> str:
-    """The text of an HTML fragment as a reader sees it."""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(fragment, "html.parser").get_text(" ")
+    """The text of a small HTML fragment (a cell, a link's text) as a reader sees it."""
+    if "<" in fragment:
+        fragment = _TAGS.sub(" ", fragment)
+    return html.unescape(fragment) if "&" in fragment else fragment
 
 
 @dataclass
@@ -131,8 +138,17 @@ def scan_block(content: str) -> HtmlBlockScan:
     """Rows, cells and URL-carrying tags of one HTML block (comments already ignored)."""
     text = blank_comments(content)
     links: list[RawLink] = []
-    for m in _TAG.finditer(text):
-        links.extend(tag_links(text, m.start(), m.end(), m.group(1)))
+    found = list(_TAG.finditer(text))
+    # One bs4 parse per block decodes every tag's attributes; the regex says where each
+    # tag stands. They read the same text in the same order; if they ever disagree, each
+    # tag is parsed on its own instead.
+    elements = [e for e in _soup(text).find_all(["a", "img"]) if isinstance(e, Tag)]
+    paired = len(elements) == len(found) and all(
+        e.name == m.group(1).lower() for e, m in zip(elements, found)
+    )
+    for n, m in enumerate(found):
+        attrs = _attrs_of(elements[n]) if paired else None
+        links.extend(tag_links(text, m.start(), m.end(), m.group(1), attrs))
     rows: list[HtmlRow] = []
     for m in _ROW.finditer(text):
         stop = _ROW_END.search(text, m.end())

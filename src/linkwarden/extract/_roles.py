@@ -128,24 +128,28 @@ def section_kind(section: tuple[str, ...]) -> str | None:
     return None
 
 
+_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)")
+
+
+def _host(url: str) -> str:
+    m = _HOST.match(url)
+    return m.group(1).lower().rstrip(".") if m else ""
+
+
 def is_badge_image(url: str) -> bool:
-    host = urls.host_of(url)
+    host = _host(url)
     if urls.host_matches(host, _BADGE_HOSTS):
         return True
     path = url.lower().rsplit("?", 1)[0]
     return path.endswith(("badge.svg", "/badge")) or "/badge/" in path
 
 
-_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)")
-
-
 def host_role(url: str) -> Role | None:
     """Hosts that are always one kind of thing."""
-    m = _HOST.match(url)
-    host = m.group(1).lower().rstrip(".") if m else ""
+    host = _host(url)
     if urls.host_matches(host, _VIDEO_HOSTS):
         return Role.VIDEO
-    if urls.is_hf_space(url):
+    if host.endswith(".hf.space") or (host == "huggingface.co" and "/spaces/" in url):
         return Role.DEMO
     return None
 
