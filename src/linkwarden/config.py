@@ -139,7 +139,8 @@ def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> An
     if isinstance(default, dict):
         if not isinstance(value, dict):
             raise ConfigError(f"`{dotted}` must be a mapping", path=origin)
-        return {str(k): str(v) for k, v in value.items()}
+        # YAML 1.1 reads a bare `off` (as in `severity: {LW108: off}`) as false.
+        return {str(k): "off" if v is False else str(v) for k, v in value.items()}
     if default is None:  # optional numbers (per-host overrides)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"`{dotted}` must be a number >= 0, not {value!r}", path=origin)

@@ -400,7 +400,7 @@ class HugePdf(Behaviour):
 
     advertised_size: int = 512 * 1024 * 1024
     chunk: int = 4096
-    interval: float = 0.005
+    interval: float = 0.01
     max_seconds: float = 60.0
     content_type: str = "application/pdf"
 

@@ -83,8 +83,11 @@ class CheckRun:
         queues: dict[str, deque[str]] = {}
         for key in keys:
             queues.setdefault(host_of(key), deque()).append(key)
+        # Workers started at once: enough to keep the global limit busy, few enough that
+        # the active hosts' connections stay warm (see _net.PerOriginTransport).
+        max_workers = max(self.settings.concurrency * 2, self.settings.per_host, 1)
         transport = self._transport or build_transport(
-            self.network, max_connections=max(16, self.settings.concurrency * 2)
+            self.network, max_origins=max(64, max_workers * 2)
         )
         results: dict[str, LinkResult] = {}
         if self.progress is not None:
@@ -110,9 +113,23 @@ class CheckRun:
                             group.cancel_scope.cancel()
                             return
 
-                for host, queue in queues.items():
+                # Biggest hosts first: they set the run's length (longest job first).
+                budget = anyio.Semaphore(max_workers)
+
+                async def bounded(queue: deque[str]) -> None:
+                    try:
+                        await worker(queue)
+                    finally:
+                        budget.release()
+
+                for host in sorted(queues, key=lambda h: -len(queues[h])):
+                    queue = queues[host]
                     for _ in range(min(len(queue), self.hosts.slot(host).concurrency)):
-                        group.start_soon(worker, queue)
+                        await budget.acquire()
+                        if not queue:
+                            budget.release()
+                            break
+                        group.start_soon(bounded, queue)
             if sentinel.down is None:
                 await sentinel.finish()
         if self.progress is not None:

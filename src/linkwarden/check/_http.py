@@ -244,6 +244,10 @@ class Checker:
                     and not _is_binary(ctype)
                 ):
                     body = await self._read_capped(response)
+                elif self._cheap_to_drain(method, response, ctype):
+                    # Read the (empty or small) rest so the connection can be reused:
+                    # closing a response mid-body closes its connection too.
+                    await self._read_capped(response)
             finally:
                 await response.aclose()
         cookies.extract_cookies(response)
@@ -253,6 +257,14 @@ class Checker:
         elif fetched.status < 400:
             slot.relax()
         return fetched
+
+    def _cheap_to_drain(self, method: str, response: httpx.Response, ctype: str | None) -> bool:
+        if method == "HEAD":
+            return True
+        length = response.headers.get("content-length", "")
+        if length.isdigit():
+            return int(length) <= self._settings.max_body
+        return not _is_binary(ctype)  # unknown length: read at most max_body, then give up
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self._settings.max_body

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,23 +302,80 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def build_transport(
-    options: NetworkOptions, *, max_connections: int = 128, keepalive_expiry: float = 5.0
-) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose sockets go through `GuardedBackend`.
+class PerOriginTransport(httpx.AsyncBaseTransport):
+    """One small connection pool per origin (scheme, host, port), least recently used first out.
 
-    httpx has no public hook for the network backend, so the transport's connection pool is
-    replaced by an identical one built with our backend (the pool is httpcore's public API).
+    One big httpcore pool scans every connection for every request, and once it is full it
+    closes idle connections of busy hosts to open others: a run over hundreds of hosts then
+    spends its time in TLS handshakes. Small pools keep each host's connections warm; at
+    most `max_origins` pools stay open, and only pools with nothing in flight are closed.
     """
-    context = options.ssl_context()
-    transport = httpx.AsyncHTTPTransport(verify=context)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=context,
-        max_connections=max_connections,
-        max_keepalive_connections=max_connections,
-        keepalive_expiry=keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=GuardedBackend(options),
-    )
-    return transport
+
+    def __init__(
+        self,
+        options: NetworkOptions,
+        *,
+        max_origins: int = 256,
+        keepalive_per_origin: int = 8,
+        keepalive_expiry: float = 5.0,
+    ) -> None:
+        self._context = options.ssl_context()
+        self._backend = GuardedBackend(options)  # one DNS cache for the run
+        self._max_origins = max_origins
+        self._keepalive = keepalive_per_origin
+        self._expiry = keepalive_expiry
+        self._pools: OrderedDict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = (
+            OrderedDict()
+        )
+
+    def _new_pool(self) -> httpx.AsyncHTTPTransport:
+        transport = httpx.AsyncHTTPTransport(verify=self._context)
+        # httpx has no public hook for the network backend: its pool is replaced by an
+        # identical httpcore pool (httpcore's public API) built with our backend.
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=self._context,
+            max_connections=None,  # the host slots bound what is in flight
+            max_keepalive_connections=self._keepalive,
+            keepalive_expiry=self._expiry,
+            http1=True,
+            http2=False,
+            network_backend=self._backend,
+        )
+        return transport
+
+    @staticmethod
+    def _idle(transport: httpx.AsyncHTTPTransport) -> bool:
+        return all(c.is_idle() or c.is_closed() for c in transport._pool.connections)
+
+    async def _evict(self) -> None:
+        if len(self._pools) <= self._max_origins:
+            return
+        for key in list(self._pools):
+            if len(self._pools) <= self._max_origins:
+                break
+            transport = self._pools[key]
+            if self._idle(transport):
+                del self._pools[key]
+                await transport.aclose()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = (request.url.scheme, request.url.host, request.url.port)
+        transport = self._pools.get(key)
+        if transport is None:
+            transport = self._pools[key] = self._new_pool()
+            await self._evict()
+        else:
+            self._pools.move_to_end(key)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for transport in pools:
+            await transport.aclose()
+
+
+def build_transport(
+    options: NetworkOptions, *, max_origins: int = 256
+) -> httpx.AsyncBaseTransport:
+    """The transport of a run: per-origin pools whose sockets go through `GuardedBackend`."""
+    return PerOriginTransport(options, max_origins=max_origins)

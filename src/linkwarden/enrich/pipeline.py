@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 
 from ..config import Settings
+from ..errors import LinkwardenError
 from ..model import Enrichment, ExtractedList, LinkResult
 from ..urls import normalize
 from . import EnrichOutcome, enrich
@@ -62,17 +63,27 @@ async def check_and_enrich(
     checked: dict[str, LinkResult] = {}
     outcome = EnrichOutcome(enrichment=Enrichment())
 
-    async def run_checks() -> None:
-        if first:
-            checked.update(await check(first))
-
-    async def run_enrich() -> None:
-        nonlocal outcome
-        outcome = await enrich(lists, settings, github_token=github_token, network=network)
+    failure: list[BaseException] = []
 
     async with anyio.create_task_group() as group:
+
+        async def run_checks() -> None:
+            if not first:
+                return
+            try:
+                checked.update(await check(first))
+            except LinkwardenError as exc:  # e.g. NetworkUnavailable: stop, raise it as is
+                failure.append(exc)
+                group.cancel_scope.cancel()
+
+        async def run_enrich() -> None:
+            nonlocal outcome
+            outcome = await enrich(lists, settings, github_token=github_token, network=network)
+
         group.start_soon(run_checks)
         group.start_soon(run_enrich)
+    if failure:
+        raise failure[0]
 
     left = [u for u in waiting if normalize(u) not in outcome.results]
     if left:

@@ -31,6 +31,7 @@ _ROW_END = re.compile(r"</tr\s*>|</table\s*>", re.IGNORECASE)
 _CELL = re.compile(r"<t([dh])\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>|</tr\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 # The attribute that carries a tag's URL, in order of preference, and the flag a fallback earns.
 URL_ATTRIBUTES: dict[str, tuple[tuple[str, str | None], ...]] = {
@@ -43,7 +44,7 @@ def blank_comments(text: str) -> str:
     """`text` with every HTML comment replaced by spaces (newlines kept)."""
     if "<!--" not in text:
         return text
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text)
 
 
 def _soup(markup: str) -> BeautifulSoup:
@@ -139,6 +140,8 @@ def scan_block(content: str) -> HtmlBlockScan:
     text = blank_comments(content)
     links: list[RawLink] = []
     found = list(_TAG.finditer(text))
+    if not found and not _ROW.search(text):
+        return HtmlBlockScan([], [])  # a comment, a <p align>, a <details>: nothing to read
     # One bs4 parse per block decodes every tag's attributes; the regex says where each
     # tag stands. They read the same text in the same order; if they ever disagree, each
     # tag is parsed on its own instead.

@@ -191,12 +191,13 @@ class _Opener:
 
 
 _NOTHING = re.compile(r"[\\`<\[\]]|://")
+NOTHING_FOUND = InlineScan([], [], [])  # shared: never modified
 
 
 def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineScan:
     """Find every link, image, autolink, HTML anchor and bare URL in `s`."""
     if _NOTHING.search(s) is None:
-        return InlineScan([], [], [])
+        return NOTHING_FOUND
     n = len(s)
     links: list[RawLink] = []
     replaced: list[tuple[int, int, str]] = []

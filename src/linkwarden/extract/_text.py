@@ -21,9 +21,13 @@ _RENDER_SPECIAL = re.compile(r"[\\`<\[]")
 _INVISIBLE = frozenset("\ufe0f\ufe0e\u200d\u20e3")
 
 
+def _unescaped(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 def unescape_markdown(text: str) -> str:
     if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
+        text = _ESCAPE.sub(_unescaped, text)
     return text
 
 

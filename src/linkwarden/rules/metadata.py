@@ -212,9 +212,7 @@ def code_note_outdated(ctx: EntryContext) -> Hit | None:
     if ctx.enrichment is None:
         return None
     texts = [ctx.entry.text, *(link.text for link in ctx.links)]
-    phrase = next(
-        (m.group(0) for t in texts for p in CODE_UNAVAILABLE if (m := p.search(t))), None
-    )
+    phrase = next((m.group(0) for t in texts for p in CODE_UNAVAILABLE if (m := p.search(t))), None)
     if phrase is None:
         return None
     for link in ctx.links:
@@ -228,7 +226,6 @@ def code_note_outdated(ctx: EntryContext) -> Hit | None:
                 line=link.line,
             )
     return None
-
 
 
 METADATA_RULES: tuple[Rule, ...] = (
