@@ -177,3 +177,17 @@ def test_catalog_csv_fresh_through_the_apis(checked: Run, capsys: Any) -> None:
     assert styletalk[0]["arxiv_title"].startswith("StyleTalk")
     assert "FuxiVirtualHuman/styletalk" in styletalk[0]["repos"]
     assert "ok=" in styletalk[0]["link_statuses"]
+
+
+def test_without_a_token_the_cli_says_metadata_is_degraded(checked: Run, capsys: Any) -> None:
+    before = checked.github.api_requests
+    os.chdir(checked.work)
+    try:
+        code = main(["catalog", "--fresh", *checked.sim.cli_args()])
+    finally:
+        os.chdir(ROOT)
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "GitHub metadata unknown for" in err and "set GITHUB_TOKEN" in err
+    spent = checked.github.api_requests - before
+    assert 0 < spent <= checked.github.anonymous_limit

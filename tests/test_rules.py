@@ -7,9 +7,11 @@ import pytest
 from linkwarden.errors import ConfigError
 from linkwarden.model import (
     Diagnostic,
+    Enrichment,
     ExtractedList,
     Finding,
     LinkResult,
+    RepoRecord,
     Role,
     Severity,
     Status,
@@ -305,6 +307,22 @@ def test_badge_counting_another_repository() -> None:
     )
     finding = only(evaluate([lst]), "LW114")
     assert "OpenTalker/SadTalker" in finding.message and "Winfredy/SadTalker" in finding.message
+
+
+def test_badge_mismatch_steps_aside_when_github_metadata_is_known() -> None:
+    lst = (
+        ListBuilder()
+        .entry("SadTalker", 43)
+        .link("https://github.com/Winfredy/SadTalker", Role.CODE, text="Code")
+        .link("https://img.shields.io/github/stars/OpenTalker/SadTalker.svg", Role.BADGE,
+              badge_repo="OpenTalker/SadTalker")
+        .build()
+    )  # fmt: skip
+    new = "https://github.com/OpenTalker/SadTalker"
+    record = RepoRecord("Winfredy/SadTalker", "OpenTalker/SadTalker", new)
+    known = Enrichment(repos={"winfredy/sadtalker": record})
+    assert not codes(evaluate([lst], enrichment=known), "LW114")
+    assert codes(evaluate([lst], enrichment=Enrichment()), "LW114")
 
 
 def test_badge_matching_the_code_link_case_insensitively_is_fine() -> None:
@@ -656,3 +674,15 @@ def test_custom_rule_table() -> None:
     lst = ListBuilder().entry("P", 3).link("HTTPS://A.ORG/").link("https://b.org/").build()
     found = evaluate([lst], rules=[rule])
     assert [(f.code, f.url) for f in found] == [("LW199", "HTTPS://A.ORG/")]
+
+
+def test_every_rule_is_documented_with_its_default_severity() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"### {rule.code} {rule.name}\n" in doc, f"no section for {rule.code}"
+        row = f"| {rule.code} | {rule.name} | {rule.severity} |"
+        assert row in doc, f"table row for {rule.code} missing or wrong: {row}"
+        section = doc.split(f"### {rule.code} {rule.name}\n", 1)[1].split("\n### ", 1)[0]
+        assert f"- **Default:** {rule.severity}" in section

@@ -96,10 +96,15 @@ class HostSlot:
             finally:
                 self.in_flight -= 1
 
-    def back_off(self, retry_after: float | None, fallback: float) -> None:
-        """The host said slow down (429/503): pause it and widen the spacing."""
+    def back_off(self, retry_after: float | None, fallback: float | None) -> None:
+        """The host said slow down: pause it (Retry-After, else `fallback`) and widen spacing.
+
+        `fallback` None: widen the spacing only (a 503 without Retry-After is as often a
+        hiccup of one page as an overloaded host).
+        """
         pause = retry_after if retry_after is not None else fallback
-        self._paused_until = max(self._paused_until, anyio.current_time() + pause)
+        if pause is not None:
+            self._paused_until = max(self._paused_until, anyio.current_time() + pause)
         widened = max(self.interval * 2, self.base_interval, 0.05)
         self.interval = min(widened, _MAX_ADAPTIVE_INTERVAL)
 

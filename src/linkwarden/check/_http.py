@@ -253,7 +253,8 @@ class Checker:
         cookies.extract_cookies(response)
         fetched = Fetched(url, method, response.status_code, response.headers, body)
         if fetched.status in (429, 503):
-            slot.back_off(fetched.retry_after, self._base_wait)
+            fallback = self._base_wait if fetched.status == 429 else None
+            slot.back_off(fetched.retry_after, fallback)
         elif fetched.status < 400:
             slot.relax()
         return fetched

@@ -229,6 +229,53 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
+
+
+class _QuickAckStream(httpcore.AsyncNetworkStream):
+    """Acknowledge every segment at once (Linux TCP_QUICKACK, re-armed after each read).
+
+    A server that writes response headers and body separately without TCP_NODELAY holds
+    the body back until the headers are acknowledged (Nagle), and a client that delays its
+    ACK (the Linux default, up to 40 ms) stalls every small HTTP/1.1 response that long.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._arm()
+
+    def _arm(self) -> None:
+        sock = self._inner.get_extra_info("socket")
+        if sock is not None and _QUICKACK is not None:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+            except OSError:
+                pass
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data = await self._inner.read(max_bytes, timeout)
+        self._arm()
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _QuickAckStream(tls)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that maps hosts, resolves names and guards private addresses."""
 
@@ -282,9 +329,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, target_port, timeout, local_address, socket_options
                 )
+                return _QuickAckStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None
@@ -318,8 +366,10 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
         max_origins: int = 256,
         keepalive_per_origin: int = 8,
         keepalive_expiry: float = 5.0,
+        http2: bool = False,
     ) -> None:
         self._context = options.ssl_context()
+        self._http2 = http2
         self._backend = GuardedBackend(options)  # one DNS cache for the run
         self._max_origins = max_origins
         self._keepalive = keepalive_per_origin
@@ -338,7 +388,7 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
             max_keepalive_connections=self._keepalive,
             keepalive_expiry=self._expiry,
             http1=True,
-            http2=False,
+            http2=self._http2,
             network_backend=self._backend,
         )
         return transport

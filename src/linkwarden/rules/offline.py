@@ -252,9 +252,12 @@ def badge_repo_mismatch(ctx: EntryContext) -> Hit | None:
     }
     if not code_repos:
         return None
+    known = ctx.enrichment.repos if ctx.enrichment is not None else {}
     for link in ctx.links:
         badge = link.badge_repo
         if link.role is Role.BADGE and badge and badge.lower() not in code_repos:
+            if badge.lower() in known or any(repo in known for repo in code_repos):
+                return None  # GitHub's answer decides: LW405 (renamed) or LW406 (differs)
             shown = ", ".join(sorted(code_repos.values()))
             return Hit(
                 f"badge counts {badge} but the entry's Code link is {shown}: one of them "
