@@ -25,9 +25,10 @@ from linkwarden.model import SourceList, Upstream
 from linkwarden.sources import read_source
 
 _WORDS = (
-    "talking head generation audio driven neural radiance field portrait animation lip sync "
-    "diffusion identity preserving expressive one shot video synthesis gaussian avatar"
-).split()
+    "talking", "head", "generation", "audio", "driven", "neural", "radiance", "field",
+    "portrait", "animation", "lip", "sync", "diffusion", "identity", "preserving",
+    "expressive", "one", "shot", "video", "synthesis", "gaussian", "avatar",
+)  # fmt: skip
 _VENUES = ("CVPR", "ICCV", "ECCV", "NeurIPS", "AAAI", "ICLR", "SIGGRAPH Asia", "ACM MM", "Arxiv")
 
 

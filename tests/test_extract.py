@@ -28,7 +28,9 @@ def only(result: ExtractedList, url: str) -> Link:
 
 
 def test_link_text_spanning_two_lines_is_one_link_at_the_url_line() -> None:
-    result = run_extract("1. [Nick][A title that\n   goes on](https://example.org/p.pdf), `CVPR 2021`.\n")
+    result = run_extract(
+        "1. [Nick][A title that\n   goes on](https://example.org/p.pdf), `CVPR 2021`.\n"
+    )
     link = only(result, "https://example.org/p.pdf")
     assert (link.line, link.column) == (2, 13)
     assert link.text == "A title that goes on"
@@ -54,7 +56,9 @@ def test_destination_on_the_next_line_and_empty_links() -> None:
 
 
 def test_nested_link_reports_both_urls_flagged() -> None:
-    result = run_extract("| title | paper |\n| --- | --- |\n| T | [paper]([https://a.org/x](https://b.org/y)) |\n")
+    result = run_extract(
+        "| title | paper |\n| --- | --- |\n| T | [paper]([https://a.org/x](https://b.org/y)) |\n"
+    )
     a, b = only(result, "https://a.org/x"), only(result, "https://b.org/y")
     assert a.flags == b.flags == frozenset({"nested"})
     assert (a.line, b.line) == (3, 3)
@@ -80,7 +84,7 @@ def test_unbalanced_brackets_and_unclosed_destination() -> None:
 
 
 def test_html_anchor_with_herf_typo_still_yields_its_url() -> None:
-    text = "<table>\n<tr><td>Metric</td><td>Code</td></tr>\n<tr><td>Sync</td>\n<td><a herf=\"https://github.com/o/r/tree/x\">eval</a></td></tr>\n</table>\n"
+    text = '<table>\n<tr><td>Metric</td><td>Code</td></tr>\n<tr><td>Sync</td>\n<td><a herf="https://github.com/o/r/tree/x">eval</a></td></tr>\n</table>\n'
     result = run_extract(text)
     link = only(result, "https://github.com/o/r/tree/x")
     assert link.flags == frozenset({"herf"})
@@ -221,7 +225,9 @@ def test_missing_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFi
     assert out == ""
 
 
-def test_directory_without_lists_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_directory_without_lists_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "notes.json").write_text("{}")
     code, _, err = _cli(capsys, str(tmp_path))
     assert code == 2
@@ -249,7 +255,9 @@ def test_invalid_utf8_works_with_a_warning_naming_file_and_line(
     assert document["lists"][0]["links"][0]["text"] == "caf\ufffd"
 
 
-def test_empty_file_works_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_file_works_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.md"
     empty.write_text("")
     code, out, err = _cli(capsys, str(empty), "--format", "json")

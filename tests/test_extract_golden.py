@@ -11,13 +11,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
-from extract_golden import GOLDEN_DIR, REGISTRY, golden_of
 from markdown_it import MarkdownIt
 
+from extract_golden import GOLDEN_DIR, REGISTRY, golden_of
 from linkwarden.extract import extract
 from linkwarden.model import ExtractedList
 from linkwarden.sources import load_registry, read_source
@@ -25,7 +25,7 @@ from linkwarden.sources import load_registry, read_source
 LIST_NAMES = [source.name for source in load_registry(REGISTRY)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(name: str) -> ExtractedList:
     source = next(s for s in load_registry(REGISTRY) if s.name == name)
     return extract(read_source(source))
@@ -97,9 +97,7 @@ def test_every_url_in_the_file_is_extracted(name: str) -> None:
     text = Path(result.source.path).read_text(encoding="utf-8")
     known: dict[int, list[str]] = {}
     for link in result.links:
-        known.setdefault(link.line, []).extend(
-            u for u in (link.url, link.raw, link.wrapper) if u
-        )
+        known.setdefault(link.line, []).extend(u for u in (link.url, link.raw, link.wrapper) if u)
     missed = [
         (line, url)
         for line, url in urls_in_file(text)

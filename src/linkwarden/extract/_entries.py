@@ -391,9 +391,7 @@ class Walker:
             if raw.kind != "image" and link.text and not is_label:
                 name, venue = _text.split_venue_suffix(link.text)
                 year = _text.year_of(venue) if venue else None
-                current = self._draft(
-                    name, link.line, link.line, self.section, venue, year, text
-                )
+                current = self._draft(name, link.line, link.line, self.section, venue, year, text)
                 link.title = True
             elif current is None:
                 current = self._draft("", item.line, end_line, self.section, None, None, text)
@@ -495,8 +493,10 @@ class Walker:
                 link.entry = draft.tmp
                 link.header = header
                 link.title = index == title_col and raw.kind != "image"
-                link.section_kind = title_kind if index == title_col else (
-                    section_kind or (title_kind if title_kind == "dataset" else None)
+                link.section_kind = (
+                    title_kind
+                    if index == title_col
+                    else (section_kind or (title_kind if title_kind == "dataset" else None))
                 )
                 self.pending.append(link)
 
@@ -510,8 +510,10 @@ class Walker:
         found = _inline.InlineScan([], [], [])
         pending: list[tuple[_inline.RawLink, _Pending]] = []
         for raw in scanned.links:
-            text = raw.title_text if raw.title_text is not None else _html.cell_text(
-                content[raw.text_start : raw.text_end]
+            text = (
+                raw.title_text
+                if raw.title_text is not None
+                else _html.cell_text(content[raw.text_start : raw.text_end])
             )
             line, column = locate(raw.url_start)
             link = self._make(raw, raw.raw, line, column, _text.tidy(text))

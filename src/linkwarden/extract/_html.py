@@ -147,7 +147,7 @@ def scan_block(content: str) -> HtmlBlockScan:
     # tag is parsed on its own instead.
     elements = [e for e in _soup(text).find_all(["a", "img"]) if isinstance(e, Tag)]
     paired = len(elements) == len(found) and all(
-        e.name == m.group(1).lower() for e, m in zip(elements, found)
+        e.name == m.group(1).lower() for e, m in zip(elements, found, strict=False)
     )
     for n, m in enumerate(found):
         attrs = _attrs_of(elements[n]) if paired else None

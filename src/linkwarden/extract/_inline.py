@@ -176,10 +176,12 @@ def _trim_bare(url: str) -> str:
     """GFM's rules for where a bare URL ends: trailing punctuation and unmatched closers."""
     while url:
         last = url[-1]
-        if last in _TRAILING_PUNCT or (last == ")" and url.count("(") < url.count(")")) or (last == "]" and url.count("[") < url.count("]")):
-            url = url[:-1]
-        else:
+        unmatched = (last == ")" and url.count("(") < url.count(")")) or (
+            last == "]" and url.count("[") < url.count("]")
+        )
+        if last not in _TRAILING_PUNCT and not unmatched:
             break
+        url = url[:-1]
     return url
 
 
@@ -319,7 +321,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                 continue
         pos += 1
     links.extend(_bare_urls(s, opaque, links))
-    links.sort(key=lambda link: (link.url_start if link.url_start >= 0 else link.start))
+    links.sort(key=lambda link: link.url_start if link.url_start >= 0 else link.start)
     _flag_stray_brackets(s, links)
     return InlineScan(links, replaced, code_spans)
 

@@ -97,8 +97,14 @@ VENUE_NAMES = frozenset(
      "chi", "eurographics", "cgf", "pg", "ieee tpami"}
 )  # fmt: skip
 
-_BADGE_HOSTS = ("img.shields.io", "shields.io", "badgen.net", "badge.fury.io", "awesome.re",
-                "forthebadge.com")
+_BADGE_HOSTS = (
+    "img.shields.io",
+    "shields.io",
+    "badgen.net",
+    "badge.fury.io",
+    "awesome.re",
+    "forthebadge.com",
+)
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
 
 

@@ -9,7 +9,7 @@ import html
 import re
 import unicodedata
 
-from ._inline import InlineScan
+from ._inline import InlineScan, RawLink
 from ._roles import VENUE_NAMES
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -40,7 +40,7 @@ def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
         return unescape_markdown(s[start:stop])
     if _RENDER_SPECIAL.search(s, start, stop) is None:
         return s[start:stop]  # no construct can start in here
-    spans: list[tuple[int, int, object]] = [
+    spans: list[tuple[int, int, str | RawLink]] = [
         (a, b, plain) for a, b, plain in found.replaced if start <= a and b <= stop
     ]
     for link in found.links:
@@ -57,27 +57,22 @@ def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
         out.append(unescape_markdown(s[pos:a]))
         if isinstance(what, str):
             out.append(what)
-        else:
-            link = what
-            assert not isinstance(link, (str, int))
-            kind = getattr(link, "kind", "")
-            text_start = getattr(link, "text_start", a)
-            text_end = getattr(link, "text_end", a)
-            if kind == "image" and not in_link:
-                out.append("")
-            else:
-                out.append(render(s, found, text_start, text_end, True))
+        elif what.kind != "image" or in_link:
+            out.append(render(s, found, what.text_start, what.text_end, True))
         pos = b
     out.append(unescape_markdown(s[pos:stop]))
     return "".join(out)
 
 
 def strip_symbols(text: str) -> str:
-    """Drop emoji and other pictographs (headings like '🔥 **2025 Latest Papers**')."""
+    """Drop emoji and other pictographs (headings like '🔥 **2025 Latest Papers**'); the
+    replacement character that marks undecodable bytes stays."""
     if text.isascii():
         return text
     return "".join(
-        ch for ch in text if ch not in _INVISIBLE and unicodedata.category(ch) != "So"
+        ch
+        for ch in text
+        if ch not in _INVISIBLE and (ch == "\ufffd" or unicodedata.category(ch) != "So")
     )
 
 
@@ -127,8 +122,10 @@ def split_venue_suffix(text: str) -> tuple[str, str | None]:
     words = text.split()
     for cut in range(1, len(words)):
         tail = " ".join(words[cut:])
-        if looks_like_venue(tail) and (
-            year_of(tail) is not None or tail.lower() in VENUE_NAMES
-        ) and words[cut].lower().rstrip("'’0123456789") in VENUE_NAMES:
+        if (
+            looks_like_venue(tail)
+            and (year_of(tail) is not None or tail.lower() in VENUE_NAMES)
+            and words[cut].lower().rstrip("'’0123456789") in VENUE_NAMES
+        ):
             return " ".join(words[:cut]), tail
     return text, None
