@@ -191,7 +191,9 @@ def troubled_world() -> tuple[World, list[str]]:
     return world, gone
 
 
-def linkwarden_argv(paths: list[str], sim: SimWeb, out: Path, config: Path, wildcard: bool) -> list[str]:
+def linkwarden_argv(
+    paths: list[str], sim: SimWeb, out: Path, config: Path, wildcard: bool
+) -> list[str]:
     return [
         PYTHON, "-m", "linkwarden", "check", *paths, "--no-enrich", "--quiet",
         "--out", str(out), "--config", str(config), "--fail-on", "none",
@@ -202,11 +204,7 @@ def linkwarden_argv(paths: list[str], sim: SimWeb, out: Path, config: Path, wild
 
 def write_config(path: Path, canary: str) -> Path:
     path.write_text(
-        "check:\n"
-        f"  canaries: ['{canary}']\n"
-        "  timeout: 20\n"
-        "  retries: 3\n"
-        "  retry_wait: 0.5\n",
+        f"check:\n  canaries: ['{canary}']\n  timeout: 20\n  retries: 3\n  retry_wait: 0.5\n",
         encoding="utf-8",
     )
     return path

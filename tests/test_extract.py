@@ -47,9 +47,10 @@ def test_destination_on_the_next_line_and_empty_links() -> None:
         "- [paper](https://example.org/a\n)\n"
         "1. [Nick\n   ] [Title\n   ](), `CVPR 2020`. [[Code](https://github.com/o/r)].\n"
     )
-    assert only(result, "https://example.org/a").line == 1
+    spanning = only(result, "https://example.org/a")
+    assert (spanning.line, spanning.flags) == (1, frozenset({"multiline"}))
     empty = only(result, "")
-    assert empty.flags == frozenset({"empty"})
+    assert empty.flags == frozenset({"empty", "multiline"})
     assert empty.line == 5  # where `](` opens the (empty) destination
     assert result.entry_of(empty) is not None
     assert only(result, "https://github.com/o/r").role is Role.CODE
@@ -120,6 +121,11 @@ def test_skipped_schemes_and_anchors_are_counted_not_linked() -> None:
     assert sorted(s.reason for s in result.skipped) == [
         "data: URL", "in-page anchor", "javascript: URL", "mailto: address", "mailto: address",
     ]  # fmt: skip
+
+
+def test_url_without_a_host_is_malformed() -> None:
+    result = run_extract("- [a](https://) [b](http:/example.org/x) [c](https://[::1/x)\n")
+    assert [sorted(link.flags) for link in result.links] == [["malformed"]] * 3
 
 
 def test_idn_host_is_kept_readable_and_flagged() -> None:

@@ -86,8 +86,12 @@ class CheckRun:
         # Workers started at once: enough to keep the global limit busy, few enough that
         # the active hosts' connections stay warm (see _net.PerOriginTransport).
         max_workers = max(self.settings.concurrency * 2, self.settings.per_host, 1)
+        # Open pools: about the hosts being worked on (warm connections), no more: every
+        # idle TLS connection costs memory (see _net.PerOriginTransport).
         transport = self._transport or build_transport(
-            self.network, max_origins=max(64, max_workers * 2)
+            self.network,
+            max_origins=max(32, 2 * max_workers // max(1, self.settings.per_host)),
+            keepalive_per_origin=max(1, self.settings.per_host),
         )
         results: dict[str, LinkResult] = {}
         if self.progress is not None:

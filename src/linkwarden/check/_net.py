@@ -11,6 +11,7 @@ An explicit mapping of a host counts as permission for that host.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import ssl
@@ -247,10 +248,8 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
     def _arm(self) -> None:
         sock = self._inner.get_extra_info("socket")
         if sock is not None and _QUICKACK is not None:
-            try:
+            with contextlib.suppress(OSError):  # not a TCP socket after all: nothing to do
                 sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-            except OSError:
-                pass
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data = await self._inner.read(max_bytes, timeout)
@@ -425,7 +424,9 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
 
 
 def build_transport(
-    options: NetworkOptions, *, max_origins: int = 256
+    options: NetworkOptions, *, max_origins: int = 64, keepalive_per_origin: int = 4
 ) -> httpx.AsyncBaseTransport:
     """The transport of a run: per-origin pools whose sockets go through `GuardedBackend`."""
-    return PerOriginTransport(options, max_origins=max_origins)
+    return PerOriginTransport(
+        options, max_origins=max_origins, keepalive_per_origin=keepalive_per_origin
+    )

@@ -102,7 +102,12 @@ WALLED_HOSTS: dict[str, frozenset[int]] = {
 SOFT_404_TITLES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"\b404\b",
+        # "404" alone is too common in titles ("Paper 404", "Route 404"): only as an error.
+        r"^\s*404\b",
+        r"\b404\s*$",
+        r"\berror\s*404\b",
+        r"\b404\s*(error|page|not found)\b",
+        r"\b404\s*[-:|·–—]",
         r"\bnot found\b",
         r"\bpage (does not|doesn't|no longer) exist",
         r"\b(page|file|resource|document|video|repository|item) (is )?(no longer )?"

@@ -15,6 +15,7 @@ Links anywhere else (a title badge, a paragraph) have no entry.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,13 +42,14 @@ _SKIP_SCHEMES: dict[str, str] = {
 _MAY_WRAP = re.compile(
     "|".join(re.escape(host.split(".")[-2]) for host in urls.REDIRECT_WRAPPERS), re.IGNORECASE
 )
+_NO_HOST = re.compile(r"^https?:(?!//[^/?#\s])", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 _TITLE_JUNK = " \t[](){}.,;:-–—|*_`"
 _SYNTAX = {"markdown": "markdown", "image": "markdown", "html": "html", "autolink": "autolink",
            "bare": "bare"}  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A link found, waiting for its entry to decide its role."""
 
@@ -79,7 +81,14 @@ class _Block:
     first_line: int  # 1-based
     last_line: int
     links: list[tuple[_inline.RawLink, _Pending]] = field(default_factory=list)
-    plain: str = ""
+    plain: str = ""  # the rendered text, whitespace collapsed
+    rendered: str = ""  # the rendered text, line k standing for source line first_line + k
+
+
+@dataclass
+class _Cell:
+    plain: str
+    links: list[tuple[_inline.RawLink, _Pending]]
 
 
 @dataclass
@@ -194,7 +203,8 @@ class Walker:
             link = self._link(raw, content, found, locate)
             if link is not None:
                 block.links.append((raw, link))
-        block.plain = _text.tidy(_text.render(content, found))
+        block.rendered = _text.render(content, found)
+        block.plain = _text.tidy(block.rendered)
         return block
 
     def _link(
@@ -207,7 +217,10 @@ class Walker:
             line, column, written = self._definition(raw.raw, locate(raw.start))
         wraps_image = False
         if raw.kind in ("markdown", "image"):
-            text = _text.tidy(_text.render(content, found, raw.text_start, raw.text_end, True))
+            plain = content[raw.text_start : raw.text_end]
+            if _text.has_markup(plain):
+                plain = _text.render(content, found, raw.text_start, raw.text_end, True)
+            text = _text.tidy(plain)
             if raw.kind == "markdown" and text and "![" in content[raw.text_start : raw.text_end]:
                 wraps_image = not _text.tidy(
                     _text.render(content, found, raw.text_start, raw.text_end, False)
@@ -228,11 +241,12 @@ class Walker:
         self, raw: _inline.RawLink, written: str, line: int, column: int, text: str
     ) -> _Pending | None:
         url = raw.url.strip()
-        lowered = url.lower()
-        for scheme, reason in _SKIP_SCHEMES.items():
-            if lowered.startswith(scheme):
-                self.skipped.append(SkippedLink(written, self.path, line, reason))
-                return None
+        if not url.startswith(("https://", "http://")):
+            lowered = url.lower()
+            for scheme, reason in _SKIP_SCHEMES.items():
+                if lowered.startswith(scheme):
+                    self.skipped.append(SkippedLink(written, self.path, line, reason))
+                    return None
         if url.startswith("#"):
             self.skipped.append(SkippedLink(written, self.path, line, "in-page anchor"))
             return None
@@ -248,7 +262,7 @@ class Walker:
         wrapper = None
         if url and _MAY_WRAP.search(url):
             url, wrapper = urls.unwrap_redirect(url)
-        if url and not url.isascii():
+        if url and (not url.isascii() or "[" in url or "]" in url or " " in url):
             try:
                 host = urlsplit(url).hostname or ""
             except ValueError:
@@ -256,6 +270,8 @@ class Walker:
                 flags.add("malformed")
             if host and not host.isascii():
                 flags.add("idn")
+        if _NO_HOST.match(url):
+            flags.add("malformed")  # `https://` with nothing after it, `http:/x`
         return _Pending(
             raw=written,
             url=url,
@@ -335,7 +351,7 @@ class Walker:
             title_link = next(link for raw, link in head.links if raw.kind != "image")
             title = title_link.text
         last = max(block.last_line for block in [head, *open_entry.blocks])
-        text = "\n".join(block.plain for block in [head, *open_entry.blocks] if block.plain)
+        text = _entry_text([head, *open_entry.blocks], head.first_line, last)
         draft = self._draft(
             title, head.first_line, last, open_entry.section, venue, open_entry.year, text
         )
@@ -356,7 +372,7 @@ class Walker:
             return
         first = item.blocks[0]
         end_line = max(block.last_line for block in item.blocks)
-        text = "\n".join(block.plain for block in item.blocks if block.plain)
+        text = _entry_text(item.blocks, item.line, end_line)
         if kind == "people" and item.depth > 0:
             self._split_works(item, links, text, end_line)
             return
@@ -458,8 +474,39 @@ class Walker:
                 link.section_kind = kind
                 self.pending.append(link)
 
+    def _row_cells(self, row: list[tuple[Token, Token]], row_line: int) -> list[_Cell]:
+        """A body row's cells: their plain text and links, from one scan of the row's line.
+
+        GFM splits a row into cells before reading links; scanning the whole line at once
+        gives the same links unless one straddles a `|` (then each cell is read alone)."""
+        source = self.lines[row_line] if row_line < len(self.lines) else ""
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        for _, inline in row:
+            content = inline.content
+            at = source.find(content, cursor) if content else cursor
+            if at < 0:
+                return [_Cell(b.plain, b.links) for b in self._cell_blocks(row, row_line)]
+            spans.append((at, at + len(content)))
+            cursor = at + len(content)
+        found = _inline.scan(source, self.references)
+        starts = [a for a, _ in spans]
+        cells = [_Cell("", []) for _ in spans]
+        if found.links:
+            locate = Locator.for_cell(row_line, 0)
+            for raw in found.links:
+                index = bisect.bisect_right(starts, raw.start) - 1
+                if index < 0 or raw.end > spans[index][1]:
+                    return [_Cell(b.plain, b.links) for b in self._cell_blocks(row, row_line)]
+                link = self._link(raw, source, found, locate)
+                if link is not None:
+                    cells[index].links.append((raw, link))
+        for cell, (a, b) in zip(cells, spans, strict=True):
+            cell.plain = _text.tidy(_text.render(source, found, a, b))
+        return cells
+
     def _table_row(self, headers: list[str], row: list[tuple[Token, Token]], row_line: int) -> None:
-        blocks = self._cell_blocks(row, row_line)
+        blocks = self._row_cells(row, row_line)
         if not any(block.links for block in blocks):
             return
         title_col = _column(headers, _roles.TITLE_HEADERS, 0)
@@ -522,7 +569,8 @@ class Walker:
         if not scanned.rows:
             block = _Block(content, found, locate, first + 1, (token.map or [0, 1])[1])
             block.links = pending
-            block.plain = _text.tidy(_html.cell_text(_html.blank_comments(content)))
+            block.rendered = _html.cell_text(_html.blank_comments(content))
+            block.plain = _text.tidy(block.rendered)
             if pending:
                 self._attach(block)
             return
@@ -556,9 +604,12 @@ class Walker:
             year = _text.only_year(texts[year_col]) if 0 <= year_col < len(texts) else None
             line = locate(row.start)[0]
             end_line = locate(max(row.end - 1, row.start))[0]
+            # the row's text line for line, as the other entries' text is
+            row_lines = scanned.text[row.start : row.end].split("\n")
+            row_text = "\n".join(_text.tidy(_html.cell_text(part)) for part in row_lines)
             draft = self._draft(
                 texts[title_col] if title_col < len(texts) else "", line, end_line, section,
-                None, year or self._year_heading(), " | ".join(texts),
+                None, year or self._year_heading(), row_text.rstrip("\n"),
             )  # fmt: skip
             for n, raw, link in in_row:
                 used.add(n)
@@ -631,7 +682,7 @@ class Walker:
                     entry=index[link.entry] if link.entry is not None else None,
                     column=link.column,
                     wrapper=link.wrapper,
-                    badge_repo=urls.badge_repo(link.url) if role is Role.BADGE else None,
+                    badge_repo=_badge_repo(link.url) if role is Role.BADGE else None,
                     syntax=link.syntax,
                     flags=link.flags,
                 )
@@ -682,6 +733,31 @@ def _title_link(block: _Block) -> tuple[_inline.RawLink | None, _Pending | None]
 def _first_link_start(block: _Block) -> int:
     starts = [raw.start for raw in block.found.links]
     return min(starts) if starts else len(block.content)
+
+
+def _badge_repo(url: str) -> str | None:
+    try:
+        return urls.badge_repo(url)
+    except ValueError:
+        return None
+
+
+def _entry_text(blocks: list[_Block], first_line: int, last_line: int) -> str:
+    """An entry's plain text, line for line: line k is source line first_line + k (so a
+    rule can point at the line a phrase stands on); blank and markup-only lines stay."""
+    lines = [""] * (last_line - first_line + 1)
+    for block in blocks:
+        if "\n" not in block.rendered:
+            index = block.first_line - first_line
+            if 0 <= index < len(lines) and block.plain:
+                lines[index] = f"{lines[index]} {block.plain}" if lines[index] else block.plain
+            continue
+        for k, part in enumerate(block.rendered.split("\n")):
+            index = block.first_line + k - first_line
+            if 0 <= index < len(lines):
+                tidied = _text.tidy(part)
+                lines[index] = f"{lines[index]} {tidied}".strip() if lines[index] else tidied
+    return "\n".join(lines).rstrip("\n")
 
 
 def _fallback_title(block: _Block) -> str:

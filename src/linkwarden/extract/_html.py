@@ -133,6 +133,7 @@ class HtmlRow:
 class HtmlBlockScan:
     rows: list[HtmlRow]
     links: list[RawLink]
+    text: str = ""  # the block with its comments blanked out (offsets unchanged)
 
 
 def scan_block(content: str) -> HtmlBlockScan:
@@ -141,11 +142,12 @@ def scan_block(content: str) -> HtmlBlockScan:
     links: list[RawLink] = []
     found = list(_TAG.finditer(text))
     if not found and not _ROW.search(text):
-        return HtmlBlockScan([], [])  # a comment, a <p align>, a <details>: nothing to read
-    # One bs4 parse per block decodes every tag's attributes; the regex says where each
-    # tag stands. They read the same text in the same order; if they ever disagree, each
-    # tag is parsed on its own instead.
-    elements = [e for e in _soup(text).find_all(["a", "img"]) if isinstance(e, Tag)]
+        return HtmlBlockScan([], [], text)  # a comment, a <p align>, a <details>: nothing to read
+    # One bs4 parse of the block's URL-carrying tags decodes their attributes; the regex
+    # says where each tag stands. They list the same tags in the same order; if they ever
+    # disagree, each tag is parsed on its own instead.
+    tags = "".join(m.group(0) + ("</a>" if m.group(1).lower() == "a" else "") for m in found)
+    elements = [e for e in _soup(tags).find_all(["a", "img"]) if isinstance(e, Tag)]
     paired = len(elements) == len(found) and all(
         e.name == m.group(1).lower() for e, m in zip(elements, found, strict=False)
     )
@@ -173,7 +175,7 @@ def scan_block(content: str) -> HtmlBlockScan:
                 HtmlCell(c.start(), cell_end, c.group(1).lower() == "h", cell_text(inner))
             )
         rows.append(row)
-    return HtmlBlockScan(rows, links)
+    return HtmlBlockScan(rows, links, text)
 
 
 def strip_tags(fragment: str) -> str:

@@ -45,7 +45,7 @@ _TRAILING_PUNCT = "?!.,:;*_~'\""
 _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawLink:
     """One link-like construct in an inline content string (offsets into that string)."""
 
@@ -323,6 +323,10 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
     links.extend(_bare_urls(s, opaque, links))
     links.sort(key=lambda link: link.url_start if link.url_start >= 0 else link.start)
     _flag_stray_brackets(s, links)
+    if "\n" in s:
+        for link in links:
+            if s.find("\n", link.start, max(link.end, link.text_end)) >= 0:
+                link.flags.add("multiline")
     return InlineScan(links, replaced, code_spans)
 
 
@@ -349,7 +353,7 @@ def _reference(
 def _split_nested_destination(link: RawLink) -> list[RawLink]:
     """`[paper]([https://a](https://b))`: CommonMark takes `[https://a](https://b)` as the
     destination; the author meant one of two URLs. Report both, flagged."""
-    m = _NESTED_DEST.match(link.raw)
+    m = _NESTED_DEST.match(link.raw) if link.raw.startswith("[") else None
     if m is None:
         return [link]
     out: list[RawLink] = []

@@ -164,10 +164,13 @@ def role_by_host(url: str, default: Role) -> Role:
     fixed = host_role(url)
     if fixed is not None:
         return fixed
-    if urls.is_code_url(url):
-        return Role.CODE
-    if urls.is_paper_url(url):
-        return Role.PAPER
+    try:
+        if urls.is_code_url(url):
+            return Role.CODE
+        if urls.is_paper_url(url):
+            return Role.PAPER
+    except ValueError:  # a malformed URL (`https://[::1`) names no host
+        pass
     return default
 
 

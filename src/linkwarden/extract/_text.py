@@ -56,12 +56,23 @@ def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
             continue  # inside a construct already rendered (an image in a link's text)
         out.append(unescape_markdown(s[pos:a]))
         if isinstance(what, str):
-            out.append(what)
+            piece = what
         elif what.kind != "image" or in_link:
-            out.append(render(s, found, what.text_start, what.text_end, True))
+            piece = render(s, found, what.text_start, what.text_end, True)
+        else:
+            piece = ""
+        out.append(piece)
+        lost = s.count("\n", a, b) - piece.count("\n")
+        if lost > 0:
+            out.append("\n" * lost)  # keep line k of the output on line k of the source
         pos = b
     out.append(unescape_markdown(s[pos:stop]))
     return "".join(out)
+
+
+def has_markup(text: str) -> bool:
+    """Whether `text` may hold a link, code span, tag or escape (else it renders as is)."""
+    return _RENDER_SPECIAL.search(text) is not None
 
 
 def strip_symbols(text: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import ConfigError
 from ..model import Enrichment, Entry, ExtractedList, Finding, Link, LinkResult, Severity
-from ..urls import normalize
+from ._urlfacts import normalize
 from .base import (
     Corpus,
     CorpusHit,
@@ -157,15 +157,17 @@ def evaluate(
     findings: list[Finding] = []
 
     for listing in lists:
+        grouped = _links_by_entry(listing)
         for link in listing.links:
             entry = listing.entry_of(link)
             ctx = LinkContext(
                 link=link,
                 entry=entry,
                 listing=listing,
-                result=result_map.get(normalize(link.url)) if link.url else None,
+                result=result_map.get(normalize(link.url)) if link.url and result_map else None,
                 checked=checked,
                 enrichment=enrichment,
+                entry_links=grouped.get(link.entry, ()) if link.entry is not None else (),
             )
             for rule, sev in link_rules:
                 assert rule.on_link is not None and sev is not None
@@ -177,7 +179,6 @@ def evaluate(
                         )
                     )
         if entry_rules:
-            grouped = _links_by_entry(listing)
             for entry in listing.entries:
                 ectx = EntryContext(
                     entry=entry,

@@ -62,13 +62,9 @@ class LinkContext:
     result: LinkResult | None  # the checker's observation for this URL, if any
     checked: bool  # a check ran (results were given); `result is None` then means not checked
     enrichment: Enrichment | None
-
-    @property
-    def entry_links(self) -> tuple[Link, ...]:
-        """The links of the same entry (this one included); empty when the link has no entry."""
-        if self.link.entry is None:
-            return ()
-        return tuple(o for o in self.listing.links if o.entry == self.link.entry)
+    # The links of the same entry in source order, this one included; empty without an entry.
+    # `evaluate` groups them once per list so that a rule looking at them stays O(1).
+    entry_links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .. import urls
 from ..model import Entry, ExtractedList, Link, Role, Severity
+from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, EntryContext, Hit, LinkContext, Rule
 from .titles import normalize_title, same_paper, title_words
 
@@ -53,6 +54,8 @@ CODE_UNAVAILABLE: tuple[re.Pattern[str], ...] = tuple(
         r"\bcode\b\s*[\[(:：]?\s*(?:none|n/?a|tbd|todo)\b[\])]?",
     )
 )
+# One pass over a text answers "does any phrase occur?"; most entries have none.
+_ANY_CODE_UNAVAILABLE = re.compile("|".join(f"(?:{p.pattern})" for p in CODE_UNAVAILABLE), re.I)
 
 # Minimum length of a normalised title for a title match to count as a duplicate: short
 # titles ("LMD", "Code") are labels, not papers.
@@ -132,7 +135,7 @@ def redirect_wrapper(ctx: LinkContext) -> Hit | None:
     wrapper = ctx.link.wrapper
     if not wrapper:
         return None
-    host = urls.host_of(wrapper) or "a redirect service"
+    host = facts.host_of(wrapper) or "a redirect service"
     return Hit(
         f"link is wrapped in a redirect through {host}: it leaks tracking data and breaks "
         "when the wrapper changes. Link the target directly",
@@ -148,7 +151,7 @@ def plain_http(ctx: LinkContext) -> Hit | None:
 
 
 def pinned_arxiv_version(ctx: LinkContext) -> Hit | None:
-    ref = urls.arxiv_ref(ctx.link.url)
+    ref = facts.arxiv_ref(ctx.link.url)
     if ref is None or ref.version is None:
         return None
     pinned = f"{ref.arxiv_id}v{ref.version}"
@@ -167,11 +170,11 @@ def _is_archive(url: str) -> bool:
 
 def code_links_paper(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.CODE or not link.url or not urls.is_paper_url(link.url):
+    if link.role is not Role.CODE or not link.url or not facts.is_paper_url(link.url):
         return None
-    ref = urls.arxiv_ref(link.url)
-    what = f"arXiv {ref.arxiv_id}" if ref else f"a paper on {urls.host_of(link.url)}"
-    if urls.is_pdf(link.url) and not ref:
+    ref = facts.arxiv_ref(link.url)
+    what = f"arXiv {ref.arxiv_id}" if ref else f"a paper on {facts.host_of(link.url)}"
+    if facts.is_pdf(link.url) and not ref:
         what = "a PDF"
     return Hit(f"Code link {_text(link)} points to {what}, not to source code")
 
@@ -181,9 +184,9 @@ def code_links_project_page(ctx: LinkContext) -> Hit | None:
     url = link.url
     if link.role is not Role.CODE or not url or FLAG_RELATIVE in link.flags:
         return None
-    if urls.is_code_url(url) or urls.is_paper_url(url) or urls.is_hf_space(url):
+    if facts.is_code_url(url) or facts.is_paper_url(url) or facts.is_hf_space(url):
         return None  # a repository, or another rule's business
-    host = urls.host_of(url)
+    host = facts.host_of(url)
     if not host or urls.host_matches(host, CODE_FRIENDLY_HOSTS) or _is_archive(url):
         return None
     if host.endswith(".github.io"):
@@ -197,7 +200,7 @@ def code_links_project_page(ctx: LinkContext) -> Hit | None:
 
 def code_links_hf_space(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.CODE or not urls.is_hf_space(link.url):
+    if link.role is not Role.CODE or not facts.is_hf_space(link.url):
         return None
     return Hit(
         f"Code link {_text(link)} points to a Hugging Face Space: a running demo, not the "
@@ -207,12 +210,12 @@ def code_links_hf_space(ctx: LinkContext) -> Hit | None:
 
 def paper_links_code(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.PAPER or not link.url or not urls.is_code_url(link.url):
+    if link.role is not Role.PAPER or not link.url or not facts.is_code_url(link.url):
         return None
-    if urls.is_pdf(link.url):
+    if facts.is_pdf(link.url):
         return None  # a PDF kept in a repository is still the paper
-    repo = urls.github_repo(link.url)
-    where = f"the repository {repo}" if repo else f"a code host ({urls.host_of(link.url)})"
+    repo = facts.github_repo(link.url)
+    where = f"the repository {repo}" if repo else f"a code host ({facts.host_of(link.url)})"
     code_links = [
         other for other in ctx.entry_links if other.role is Role.CODE and other.url == link.url
     ]
@@ -240,24 +243,23 @@ def relative_link(ctx: LinkContext) -> Hit | None:
 
 
 def badge_repo_mismatch(ctx: EntryContext) -> Hit | None:
+    if not any(link.badge_repo for link in ctx.links):
+        return None  # most entries have no badge: skip the URL parsing below
     if ctx.enrichment is not None and any(
-        (urls.github_repo(link.url) or link.badge_repo or "").lower() in ctx.enrichment.repos
+        (facts.github_repo(link.url) or link.badge_repo or "").lower() in ctx.enrichment.repos
         for link in ctx.links
     ):
         return None  # the GitHub API resolved renames: LW406 (badge-repo-differs) decides
     code_repos = {
         repo.lower(): repo
         for link in ctx.links
-        if link.role is Role.CODE and (repo := urls.github_repo(link.url))
+        if link.role is Role.CODE and (repo := facts.github_repo(link.url))
     }
     if not code_repos:
         return None
-    known = ctx.enrichment.repos if ctx.enrichment is not None else {}
     for link in ctx.links:
         badge = link.badge_repo
         if link.role is Role.BADGE and badge and badge.lower() not in code_repos:
-            if badge.lower() in known or any(repo in known for repo in code_repos):
-                return None  # GitHub's answer decides: LW405 (renamed) or LW406 (differs)
             shown = ", ".join(sorted(code_repos.values()))
             return Hit(
                 f"badge counts {badge} but the entry's Code link is {shown}: one of them "
@@ -272,6 +274,10 @@ def _first_code_line(ctx: EntryContext) -> int | None:
 
 
 def code_unavailable(ctx: EntryContext) -> Hit | None:
+    if not _ANY_CODE_UNAVAILABLE.search(ctx.entry.text) and not any(
+        link.role is Role.CODE and _ANY_CODE_UNAVAILABLE.search(link.text) for link in ctx.links
+    ):
+        return None
     for link in ctx.links:
         if link.role is Role.CODE:
             for pattern in CODE_UNAVAILABLE:
@@ -327,7 +333,7 @@ def _paper_refs(listing: ExtractedList) -> Iterator[_PaperRef]:
     for entry in listing.entries:
         ids: list[tuple[str, Link]] = []
         for link in by_entry.get(entry.index, []):
-            ref = urls.arxiv_ref(link.url) if link.role is Role.PAPER else None
+            ref = facts.arxiv_ref(link.url) if link.role is Role.PAPER else None
             if ref and all(ref.arxiv_id != seen for seen, _ in ids):
                 ids.append((ref.arxiv_id, link))
         key = normalize_title(entry.title)
@@ -420,7 +426,7 @@ def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
         for link in listing.links:
             if link.role is not Role.PAPER:
                 continue
-            ref = urls.arxiv_ref(link.url)
+            ref = facts.arxiv_ref(link.url)
             if ref is None:
                 continue
             claim = _claim(link, listing.entry_of(link))
@@ -455,14 +461,16 @@ def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
 def _cross_key(link: Link) -> str | None:
     if not link.url or link.role is Role.BADGE or FLAG_RELATIVE in link.flags:
         return None
-    ref = urls.arxiv_ref(link.url)
+    ref = facts.arxiv_ref(link.url)
     if ref is not None:
         return f"arXiv {ref.arxiv_id}"
-    return urls.normalize(link.url)
+    return facts.normalize(link.url)
 
 
 def cross_list_duplicates(corpus: Corpus) -> Iterator[CorpusHit]:
     """The same paper (arXiv ID) or URL in several lists: information, not a problem."""
+    if len(corpus.lists) < 2:
+        return
     first: dict[str, dict[str, Link]] = {}  # key -> list name -> first link in that list
     for listing in corpus.lists:
         for link in listing.links:
