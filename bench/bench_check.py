@@ -288,6 +288,17 @@ def bench_corpus(n_urls: int, n_hosts: int) -> None:
         lw.urls, lw.dead = sum(counts.values()), counts.get("dead", 0)
         lw.other = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         print("  " + lw.line())
+        # The checker engine alone, same URLs and limits: what the checker itself costs.
+        url_file = work / "urls.txt"
+        url_file.write_text("\n".join(corpus) + "\n", encoding="utf-8")
+        args = sim.cli_args(wildcard=True)
+        mapping = [args[i + 1] for i, a in enumerate(args) if a == "--connect-to"]
+        engine = run_child(
+            "engine", [PYTHON, __file__, "--engine", str(url_file), sim.ca_pem_path, *mapping]
+        )
+        engine.urls = n_urls
+        print("  " + engine.line() + " (check_urls only: no extraction, rules or reports)")
+        print(f"  engine: {n_urls / engine.wall:.0f} URLs/s")
         rate = lw.urls / lw.wall
         print(
             f"  {rate:.0f} URLs/s; goals: completes {'met' if lw.urls == n_urls else 'MISSED'}, "
@@ -296,9 +307,32 @@ def bench_corpus(n_urls: int, n_hosts: int) -> None:
         )
 
 
+def engine_only(url_file: str, cacert: str, connect_to: list[str]) -> None:
+    """Child process: `check_urls` over the URLs of a file, nothing else (no extraction,
+    rules or reports), to tell the checker's own cost from the whole command's."""
+    import anyio
+
+    from linkwarden.check import NetworkOptions, check_urls
+    from linkwarden.config import CheckSettings
+
+    urls = Path(url_file).read_text(encoding="utf-8").split()
+    network = NetworkOptions.from_flags(connect_to=connect_to, cacert=cacert)
+    settings = CheckSettings(per_host=PER_HOST, concurrency=CONCURRENCY, canaries=())
+
+    async def run() -> None:
+        results = await check_urls(urls, settings, network=network)
+        counts = Counter(r.status.value for r in results.values())
+        print(json.dumps(dict(counts)))
+
+    anyio.run(run)
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--proxy":
         asyncio.run(_serve_proxy(int(sys.argv[2]), int(sys.argv[3])))
+        return
+    if len(sys.argv) >= 4 and sys.argv[1] == "--engine":
+        engine_only(sys.argv[2], sys.argv[3], sys.argv[4:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("lists", "corpus"))

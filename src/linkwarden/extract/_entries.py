@@ -43,6 +43,9 @@ _MAY_WRAP = re.compile(
     "|".join(re.escape(host.split(".")[-2]) for host in urls.REDIRECT_WRAPPERS), re.IGNORECASE
 )
 _NO_HOST = re.compile(r"^https?:(?!//[^/?#\s])", re.IGNORECASE)
+# An http(s) URL with an ASCII host and no brackets, spaces or non-ASCII characters.
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9][!-Z\\^-~]*")
+_NO_FLAGS: frozenset[str] = frozenset()
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 _TITLE_JUNK = " \t[](){}.,;:-–—|*_`"
 _SYNTAX = {"markdown": "markdown", "image": "markdown", "html": "html", "autolink": "autolink",
@@ -77,7 +80,6 @@ class _Block:
 
     content: str
     found: _inline.InlineScan
-    locate: Locator
     first_line: int  # 1-based
     last_line: int
     links: list[tuple[_inline.RawLink, _Pending]] = field(default_factory=list)
@@ -129,6 +131,10 @@ class Walker:
         self.references: dict[str, dict[str, str]] = env.get("references", {}) or {}
         self._definitions: dict[str, tuple[int, int, str]] | None = None
         self.headings: list[tuple[int, str]] = []
+        # what the headings say, worked out once per heading rather than once per block
+        self.section: tuple[str, ...] = ()
+        self.section_kind: str | None = None
+        self.year_heading: int | None = None
         self.items: list[_Item] = []
         self.heading_entry: _HeadingEntry | None = None
         self.drafts: list[_Draft] = []
@@ -138,16 +144,16 @@ class Walker:
 
     # -- context -------------------------------------------------------------------------
 
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(text for _, text in self.headings if text)
-
-    def _year_heading(self) -> int | None:
-        for _, text in reversed(self.headings):
+    def _set_headings(self, headings: list[tuple[int, str]]) -> None:
+        self.headings = headings
+        self.section = tuple(text for _, text in headings if text)
+        self.section_kind = _roles.section_kind(self.section)
+        self.year_heading = None
+        for _, text in reversed(headings):
             year = _text.only_year(text)
             if year is not None:
-                return year
-        return None
+                self.year_heading = year
+                break
 
     # -- the walk ------------------------------------------------------------------------
 
@@ -161,8 +167,9 @@ class Walker:
                 self._heading(token, tokens[i + 1], document_title=i == 0)
                 i += 3
                 continue
-            if kind == "table_open":
-                i = self._table(tokens, i)
+            if kind == "table":
+                self._table(token)
+                i += 1
                 continue
             if kind == "list_item_open":
                 line = token.map[0] + 1 if token.map else 1
@@ -170,7 +177,7 @@ class Walker:
             elif kind == "list_item_close":
                 self._finish_item(self.items.pop())
             elif kind == "inline":
-                self._attach(self._block(token))
+                self._attach(self._inline_block(token))
             elif kind == "html_block":
                 self._html_block(token)
             i += 1
@@ -184,25 +191,31 @@ class Walker:
         elif self.items:
             self.items[-1].blocks.append(block)
         else:
-            kind = _roles.section_kind(self.section)
+            kind = self.section_kind
             for _, link in block.links:
                 link.section_kind = kind
                 self.pending.append(link)
 
     # -- blocks --------------------------------------------------------------------------
 
-    def _block(self, token: Token, locate: Locator | None = None) -> _Block:
-        content = token.content
+    def _inline_block(self, token: Token) -> _Block:
         first = token.map[0] if token.map else 0
         last = token.map[1] if token.map else first + 1
-        if locate is None:
-            locate = Locator.for_lines(content, first, self.lines)
+        return self._block(token.content, first, last)
+
+    def _block(
+        self, content: str, first: int, last: int, locate: Locator | None = None
+    ) -> _Block:
+        """One inline content string whose lines are source lines first..last-1 (0-based)."""
         found = _inline.scan(content, self.references)
-        block = _Block(content, found, locate, first + 1, max(last, first + 1))
-        for raw in found.links:
-            link = self._link(raw, content, found, locate)
-            if link is not None:
-                block.links.append((raw, link))
+        block = _Block(content, found, first + 1, max(last, first + 1))
+        if found.links:
+            if locate is None:
+                locate = Locator.for_lines(content, first, self.lines)
+            for raw in found.links:
+                link = self._link(raw, content, found, locate)
+                if link is not None:
+                    block.links.append((raw, link))
         block.rendered = _text.render(content, found)
         block.plain = _text.tidy(block.rendered)
         return block
@@ -241,6 +254,13 @@ class Walker:
         self, raw: _inline.RawLink, written: str, line: int, column: int, text: str
     ) -> _Pending | None:
         url = raw.url.strip()
+        if _PLAIN_HTTP.fullmatch(url) is not None and _MAY_WRAP.search(url) is None:
+            # The common case: none of the checks below can apply.
+            return _Pending(
+                written, url, text, line, column, _SYNTAX[raw.kind],
+                raw.kind == "image" or (raw.kind == "html" and raw.title_text is not None),
+                frozenset(raw.flags) if raw.flags else _NO_FLAGS, None,
+            )  # fmt: skip
         if not url.startswith(("https://", "http://")):
             lowered = url.lower()
             for scheme, reason in _SKIP_SCHEMES.items():
@@ -303,7 +323,7 @@ class Walker:
 
     def _heading(self, token: Token, inline: Token, *, document_title: bool = False) -> None:
         level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
-        block = self._block(inline)
+        block = self._inline_block(inline)
         self._close_heading_entry()
         rendered = _text.render(block.content, block.found)
         if document_title and level == 1:
@@ -316,14 +336,16 @@ class Walker:
             self.heading_entry = _HeadingEntry(
                 block,
                 self.section,
-                self._year_heading(),
-                _roles.section_kind(self.section),
+                self.year_heading,
+                self.section_kind,
             )
             return
-        while self.headings and self.headings[-1][0] >= level:
-            self.headings.pop()
-        self.headings.append((level, _text.tidy(rendered)))
-        kind = _roles.section_kind(self.section)
+        headings = list(self.headings)
+        while headings and headings[-1][0] >= level:
+            headings.pop()
+        headings.append((level, _text.tidy(rendered)))
+        self._set_headings(headings)
+        kind = self.section_kind
         for _, link in block.links:
             link.section_kind = kind
             self.pending.append(link)
@@ -367,7 +389,7 @@ class Walker:
         if not item.blocks:
             return
         links = [(raw, link, block) for block in item.blocks for raw, link in block.links]
-        kind = _roles.section_kind(self.section)
+        kind = self.section_kind
         if not links:
             return
         first = item.blocks[0]
@@ -386,7 +408,7 @@ class Walker:
             title = title_link.text
         else:
             title = _clean_title(leftover) or _fallback_title(first)
-        year = (_text.year_of(venue) if venue else None) or self._year_heading()
+        year = (_text.year_of(venue) if venue else None) or self.year_heading
         if kind == "dataset" and year is None:
             title, year = _dataset_year(title)
         draft = self._draft(title, item.line, end_line, self.section, venue, year, text)
@@ -418,63 +440,41 @@ class Walker:
 
     # -- tables --------------------------------------------------------------------------
 
-    def _table(self, tokens: list[Token], i: int) -> int:
+    def _table(self, token: Token) -> None:
         """One GFM table: header keys, then an entry per body row that has a link."""
-        headers: list[str] = []
-        row: list[tuple[Token, Token]] = []  # (cell open, inline)
-        in_head = False
-        row_line = 0
-        i += 1
-        count = len(tokens)
-        while i < count:
-            token = tokens[i]
-            kind = token.type
-            if kind == "table_close":
-                return i + 1
-            if kind == "thead_open":
-                in_head = True
-            elif kind == "thead_close":
-                in_head = False
-            elif kind == "tr_open":
-                row = []
-                row_line = token.map[0] if token.map else 0
-            elif kind in ("th_open", "td_open"):
-                row.append((token, tokens[i + 1]))
-            elif kind == "tr_close":
-                if in_head:
-                    headers = [
-                        _roles.label_key(_text.tidy(_text.render(inline.content,
-                                                                 _inline.scan(inline.content))))
-                        for _, inline in row
-                    ]  # fmt: skip
-                    self._table_links_outside_entries(row, row_line)
-                else:
-                    self._table_row(headers, row, row_line)
-            i += 1
-        return i
+        rows: list[tuple[int, list[str]]] = token.meta["rows"]
+        head_line, head = rows[0]
+        headers = [
+            _roles.label_key(_text.tidy(_text.render(content, _inline.scan(content))))
+            for content in head
+        ]
+        self._table_links_outside_entries(head, head_line)
+        for row_line, cells in rows[1:]:
+            self._table_row(headers, cells, row_line)
 
-    def _cell_blocks(self, row: list[tuple[Token, Token]], row_line: int) -> list[_Block]:
+    def _cell_blocks(self, row: list[str], row_line: int) -> list[_Block]:
         source = self.lines[row_line] if row_line < len(self.lines) else ""
         cursor = 0
         blocks: list[_Block] = []
-        for _, inline in row:
-            content = inline.content
+        for content in row:
             found_at = source.find(content, cursor) if content else -1
             if found_at < 0:
                 found_at = cursor
             else:
                 cursor = found_at + len(content)
-            blocks.append(self._block(inline, Locator.for_cell(row_line, found_at)))
+            blocks.append(
+                self._block(content, row_line, row_line + 1, Locator.for_cell(row_line, found_at))
+            )
         return blocks
 
-    def _table_links_outside_entries(self, row: list[tuple[Token, Token]], row_line: int) -> None:
-        kind = _roles.section_kind(self.section)
+    def _table_links_outside_entries(self, row: list[str], row_line: int) -> None:
+        kind = self.section_kind
         for block in self._cell_blocks(row, row_line):
             for _, link in block.links:
                 link.section_kind = kind
                 self.pending.append(link)
 
-    def _row_cells(self, row: list[tuple[Token, Token]], row_line: int) -> list[_Cell]:
+    def _row_cells(self, row: list[str], row_line: int) -> list[_Cell]:
         """A body row's cells: their plain text and links, from one scan of the row's line.
 
         GFM splits a row into cells before reading links; scanning the whole line at once
@@ -482,8 +482,7 @@ class Walker:
         source = self.lines[row_line] if row_line < len(self.lines) else ""
         spans: list[tuple[int, int]] = []
         cursor = 0
-        for _, inline in row:
-            content = inline.content
+        for content in row:
             at = source.find(content, cursor) if content else cursor
             if at < 0:
                 return [_Cell(b.plain, b.links) for b in self._cell_blocks(row, row_line)]
@@ -505,7 +504,7 @@ class Walker:
             cell.plain = _text.tidy(_text.render(source, found, a, b))
         return cells
 
-    def _table_row(self, headers: list[str], row: list[tuple[Token, Token]], row_line: int) -> None:
+    def _table_row(self, headers: list[str], row: list[str], row_line: int) -> None:
         blocks = self._row_cells(row, row_line)
         if not any(block.links for block in blocks):
             return
@@ -523,9 +522,9 @@ class Walker:
         if year is None and 0 <= year_col < len(cells):
             year = _text.only_year(cells[year_col])
         if year is None:
-            year = self._year_heading()
+            year = self.year_heading
         title_header = headers[title_col] if title_col < len(headers) else ""
-        section_kind = _roles.section_kind(self.section)
+        section_kind = self.section_kind
         title_kind = _roles.TITLE_COLUMN_KINDS.get(title_header, section_kind)
         title = _clean_title(title)
         if title_kind == "dataset" and year is None:
@@ -552,8 +551,10 @@ class Walker:
     def _html_block(self, token: Token) -> None:
         content = token.content
         first = token.map[0] if token.map else 0
-        locate = Locator.for_lines(content, first, self.lines)
         scanned = _html.scan_block(content)
+        if not scanned.links and not scanned.rows:
+            return  # a comment, a <details>: nothing to read
+        locate = Locator.for_lines(content, first, self.lines)
         found = _inline.InlineScan([], [], [])
         pending: list[tuple[_inline.RawLink, _Pending]] = []
         for raw in scanned.links:
@@ -567,11 +568,11 @@ class Walker:
             if link is not None:
                 pending.append((raw, link))
         if not scanned.rows:
-            block = _Block(content, found, locate, first + 1, (token.map or [0, 1])[1])
-            block.links = pending
-            block.rendered = _html.cell_text(_html.blank_comments(content))
-            block.plain = _text.tidy(block.rendered)
             if pending:
+                block = _Block(content, found, first + 1, (token.map or [0, 1])[1])
+                block.links = pending
+                block.rendered = _html.cell_text(scanned.text)
+                block.plain = _text.tidy(block.rendered)
                 self._attach(block)
             return
         self._html_rows(scanned, pending, locate)
@@ -609,7 +610,7 @@ class Walker:
             row_text = "\n".join(_text.tidy(_html.cell_text(part)) for part in row_lines)
             draft = self._draft(
                 texts[title_col] if title_col < len(texts) else "", line, end_line, section,
-                None, year or self._year_heading(), row_text.rstrip("\n"),
+                None, year or self.year_heading, row_text.rstrip("\n"),
             )  # fmt: skip
             for n, raw, link in in_row:
                 used.add(n)
@@ -622,7 +623,7 @@ class Walker:
                 link.title = column == title_col and not link.image
                 link.section_kind = title_kind if column == title_col else kind
                 self.pending.append(link)
-        kind = _roles.section_kind(self.section)
+        kind = self.section_kind
         for n, (_, link) in enumerate(pending):
             if n not in used:
                 link.section_kind = kind

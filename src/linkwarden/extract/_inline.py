@@ -43,6 +43,8 @@ _URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|/|\./|\.\./|#)")
 _TRAILING_PUNCT = "?!.,:;*_~'\""
 # A destination run without parentheses, spaces, controls or escapes: the common case.
 _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
+# `(` + such a run + `)`: a whole inline destination, the common case
+_SIMPLE_DEST = re.compile(r"\(([^\s()\\<\x00-\x1f\x7f]+)\)")
 
 
 @dataclass(slots=True)
@@ -85,7 +87,7 @@ def _skip_space(s: str, pos: int, n: int, newline_ok: bool = True) -> int:
     return pos
 
 
-@dataclass
+@dataclass(slots=True)
 class _Dest:
     ok: bool
     raw: str = ""
@@ -185,7 +187,7 @@ def _trim_bare(url: str) -> str:
     return url
 
 
-@dataclass
+@dataclass(slots=True)
 class _Opener:
     pos: int
     image: bool
@@ -258,7 +260,13 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
         text_start = opener.pos + (2 if opener.image else 1)
         after = pos + 1
         if after < n and s[after] == "(":
-            dest = _inline_destination(s, after, n)
+            plain = _SIMPLE_DEST.match(s, after)
+            if plain is not None:
+                # `(url)` with nothing to unescape or balance: what _inline_destination
+                # would return, without its general path
+                dest = _Dest(True, plain.group(1), plain.group(1), after + 1, plain.end())
+            else:
+                dest = _inline_destination(s, after, n)
             if dest.ok:
                 flags: set[str] = set()
                 if not opener.active:
@@ -274,7 +282,10 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                     pos,
                     flags,
                 )
-                links.extend(_split_nested_destination(link))
+                if dest.raw.startswith("["):
+                    links.extend(_split_nested_destination(link))
+                else:
+                    links.append(link)
                 opaque.append((after, dest.end))
                 if not opener.image:
                     for earlier in openers:

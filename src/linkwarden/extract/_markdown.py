@@ -3,22 +3,26 @@
 Only markdown-it's block parser runs: the inline content of each block is read by
 `_inline.scan`, which is much faster and keeps offsets. `Locator` maps an offset inside a
 block's inline content back to the 1-based line and column of the source file.
+
+GFM tables come out as one `table` token per table whose `meta["rows"]` holds each row's
+line and cell contents (see `_table_rule`), not markdown-it's tokens per cell.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.token import Token
-
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 
 
 def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:
-    """Block tokens (inline tokens carry their content, unparsed) and markdown-it's env,
-    which holds the link reference definitions."""
+    """Block tokens (inline tokens carry their content, unparsed; a table is one `table`
+    token) and markdown-it's env, which holds the link reference definitions."""
     env: dict[str, Any] = {}
     return _PARSER.parse(text, env), env
 
@@ -70,3 +74,120 @@ def _column_of(part: str, source_line: str) -> int:
     if found < 0:
         found = source_line.find(part.strip())
     return max(found, 0)
+
+
+# -- GFM tables ------------------------------------------------------------------------------
+#
+# markdown-it's own table rule splits every row character by character and pushes three
+# tokens per cell (td_open, inline, td_close): for a list of large tables that is most of the
+# block parse. This rule accepts exactly the tables it accepts (same delimiter-row check,
+# same escaped-pipe split, same terminators, same cap on padded cells) and pushes one
+# `table` token whose meta holds the rows: `meta["rows"]` is a list of (0-based line, cell
+# contents), the header row first, each body row padded or cut to the header's width.
+# tests/test_extract_tables.py compares it with markdown-it's rule.
+
+_DELIMITER_ROW = re.compile(r"[-:|][-:| \t]+")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_MAX_PADDED_CELLS = 0x10000  # as markdown-it: a table may not pad more cells than this
+# First characters that can start a block ending a table (fence, blockquote, hr, list,
+# HTML block, heading: the "blockquote" terminator chain of the CommonMark preset). A row
+# starting with any other character, `|` above all, needs no terminator check.
+_MAY_TERMINATE = frozenset("`~>*-_+#<0123456789")
+
+
+def _split_row(text: str) -> list[str]:
+    """A row's cells as markdown-it splits them: at each `|` not right after a backslash,
+    the backslash of an escaped pipe dropped; empty edge cells (outer pipes) removed."""
+    if "\\" in text:
+        cells = [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(text)]
+    else:
+        cells = text.split("|")
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if start + 2 > end:
+        return False
+    src = state.src
+    second = start + 1
+    if state.sCount[second] < state.blkIndent or state.is_code_block(second):
+        return False
+    pos = state.bMarks[second] + state.tShift[second]
+    stop = state.eMarks[second]
+    if pos >= stop or src[pos] not in "|-:":
+        return False
+    if _DELIMITER_ROW.fullmatch(src, pos, stop) is None:
+        return False
+    if src[pos] == "-" and src[pos + 1] in " \t":
+        return False  # `- ` starts a list item
+    widths = src[pos:stop].split("|")
+    last = len(widths) - 1
+    count = 0
+    for n, cell in enumerate(widths):
+        cell = cell.strip(MD_TRIM_CHARS)
+        if not cell:
+            if n == 0 or n == last:
+                continue
+            return False
+        if _DELIMITER_CELL.fullmatch(cell) is None:
+            return False
+        count += 1
+    head = src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    head = head.strip(MD_TRIM_CHARS)
+    if "|" not in head or state.is_code_block(start):
+        return False
+    header = _split_row(head)
+    if not header or len(header) != count:
+        return False
+    if silent:
+        return True
+
+    rows: list[tuple[int, list[str]]] = [
+        (start, [cell.strip(MD_TRIM_CHARS) for cell in header])
+    ]
+    old_parent = state.parentType
+    state.parentType = "table"  # the terminators below ask who is calling
+    terminators = state.md.block.ruler.getRules("blockquote")
+    padded = 0
+    line = start + 2
+    while line < end:
+        if state.sCount[line] < state.blkIndent:
+            break
+        begin = state.bMarks[line] + state.tShift[line]
+        stop = state.eMarks[line]
+        if begin < stop and src[begin] in _MAY_TERMINATE and any(
+            rule(state, line, end, True) for rule in terminators
+        ):
+            break
+        text = src[begin:stop].strip(MD_TRIM_CHARS)
+        if not text or state.is_code_block(line):
+            break
+        cells = _split_row(text)
+        padded += count - len(cells)
+        if padded > _MAX_PADDED_CELLS:
+            break
+        if len(cells) < count:
+            cells += [""] * (count - len(cells))
+        rows.append((line, [cell.strip(MD_TRIM_CHARS) for cell in cells[:count]]))
+        line += 1
+
+    token = state.push("table", "table", 0)
+    token.map = [start, line]
+    token.meta["rows"] = rows
+    state.parentType = old_parent
+    state.line = line
+    return True
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    md.block.ruler.at("table", _table_rule, {"alt": ["paragraph", "reference"]})
+    return md
+
+
+_PARSER = _parser()

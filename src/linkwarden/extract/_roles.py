@@ -126,6 +126,7 @@ def label_role(text: str) -> tuple[bool, Role | None]:
     return False, None
 
 
+@lru_cache(maxsize=1024)
 def section_kind(section: tuple[str, ...]) -> str | None:
     for heading in reversed(section):
         for pattern, kind in SECTION_KINDS:
