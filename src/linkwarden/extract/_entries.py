@@ -230,11 +230,12 @@ class Walker:
             line, column, written = self._definition(raw.raw, locate(raw.start))
         wraps_image = False
         if raw.kind in ("markdown", "image"):
-            plain = content[raw.text_start : raw.text_end]
+            written_text = content[raw.text_start : raw.text_end]
+            plain = written_text
             if _text.has_markup(plain):
                 plain = _text.render(content, found, raw.text_start, raw.text_end, True)
             text = _text.tidy(plain)
-            if raw.kind == "markdown" and text and "![" in content[raw.text_start : raw.text_end]:
+            if raw.kind == "markdown" and text and "![" in written_text:
                 wraps_image = not _text.tidy(
                     _text.render(content, found, raw.text_start, raw.text_end, False)
                 )
@@ -325,7 +326,7 @@ class Walker:
         level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
         block = self._inline_block(inline)
         self._close_heading_entry()
-        rendered = _text.render(block.content, block.found)
+        rendered = block.rendered
         if document_title and level == 1:
             # The list's own name (`# awesome-avatar`) is no section of it.
             for _, link in block.links:
@@ -365,7 +366,7 @@ class Walker:
             return
         self.heading_entry = None
         head = open_entry.block
-        rendered = _text.tidy(_text.render(head.content, head.found))
+        rendered = _text.tidy(head.rendered)
         venue, title = _split_prefix(rendered)
         links = [link for block in [head, *open_entry.blocks] for _, link in block.links]
         title_link = None
@@ -659,8 +660,10 @@ class Walker:
             for n, draft in enumerate(order)
         ]
         links: list[Link] = []
+        path = self.path
+        decide = _roles.decide
         for link in sorted(self.pending, key=lambda p: (p.line, p.column)):
-            role = _roles.decide(
+            role = decide(
                 url=link.url,
                 text=link.text,
                 image=link.image,
@@ -671,23 +674,16 @@ class Walker:
                 wraps_image=link.wraps_image,
                 relative="relative" in link.flags,
             )
+            # positional: Link(url, raw, text, role, list_name, path, line, entry, column,
+            # wrapper, badge_repo, syntax, flags), 100,000 times on a large list
             links.append(
                 Link(
-                    url=link.url,
-                    raw=link.raw,
-                    text=link.text,
-                    role=role,
-                    list_name=list_name,
-                    path=self.path,
-                    line=link.line,
-                    entry=index[link.entry] if link.entry is not None else None,
-                    column=link.column,
-                    wrapper=link.wrapper,
-                    badge_repo=_badge_repo(link.url) if role is Role.BADGE else None,
-                    syntax=link.syntax,
-                    flags=link.flags,
+                    link.url, link.raw, link.text, role, list_name, path, link.line,
+                    index[link.entry] if link.entry is not None else None, link.column,
+                    link.wrapper, _badge_repo(link.url) if role is Role.BADGE else None,
+                    link.syntax, link.flags,
                 )
-            )
+            )  # fmt: skip
         skipped = sorted(self.skipped, key=lambda s: s.line)
         return entries, links, skipped
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from ._inline import InlineScan, RawLink
 from ._roles import VENUE_NAMES
@@ -89,12 +90,22 @@ def strip_symbols(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Clean text: entities decoded, emphasis markers and emoji dropped, spaces collapsed."""
+    if len(text) <= 40:
+        return _tidy_short(text)  # link texts and cells: "Code", "paper", "CVPR 2021"
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
-    text = strip_symbols(text)
+    if not text.isascii():
+        text = strip_symbols(text)
     return " ".join(text.split())
+
+
+_tidy_short = lru_cache(maxsize=4096)(_tidy)
 
 
 def year_of(text: str) -> int | None:
