@@ -91,6 +91,7 @@ TRICKY = [
     "|a|b|\n|-|-|\n|\n||\n| |\n",
     "| a | b |\n| --- | --- |\n|   |   |\n\n| c |\n| - |\n",
     "| a | b |\r\n| --- | --- |\r\n| 1 | 2 |\r\n",
+    "p\0q\rr\r\n\n| a\0 | b |\r| --- | --- |\r\n| 1 | \0 |\n",  # normalised as markdown-it does
     "| a | b |\n| --- | --- |\n+ plus | list |\n",
     "| a | b |\n| --- | --- |\n_ | _ \n",
     "| a | b |\n| --- | --- |\n~ tilde | row |\n",

@@ -25,7 +25,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -308,6 +308,17 @@ def atomic_write_text(path: Path | str, text: str) -> None:
     file system), is fsynced before the rename, and the directory is fsynced after it so the
     rename itself survives a crash.
     """
+    atomic_write_chunks(path, (text,))
+
+
+WRITE_BUFFER = 1 << 20  # bytes buffered between writes of a streamed file
+
+
+def atomic_write_chunks(path: Path | str, chunks: Iterable[str]) -> None:
+    """`atomic_write_text` for text produced piece by piece: each chunk goes to the
+    temporary file as it comes, so a large file (a 100,000-link snapshot or report) is never
+    held whole in memory. Same guarantees: old file or new one, never half; an exception
+    from `chunks` leaves the old file untouched."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -315,8 +326,11 @@ def atomic_write_text(path: Path | str, text: str) -> None:
     except OSError as exc:
         raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(
+            fd, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER
+        ) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _mode_for(target))
@@ -430,7 +444,19 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
     }
 
 
-def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+def entry_to_json(e: EntryRecord) -> dict[str, Any]:
+    return {
+        "list": e.list_name,
+        "title": e.title,
+        "line": e.line,
+        "section": list(e.section),
+        "venue": e.venue,
+        "year": e.year,
+    }
+
+
+def _snapshot_head_json(snapshot: Snapshot) -> dict[str, Any]:
+    """The snapshot's JSON form without its three long arrays (see `_snapshot_arrays`)."""
     run = snapshot.run
     t = snapshot.totals
     return {
@@ -464,26 +490,68 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
             "by_effective": dict(t.by_effective),
             "findings": dict(t.findings),
         },
-        "links": [link_to_json(r) for r in snapshot.links],
-        "entries": [
-            {
-                "list": e.list_name,
-                "title": e.title,
-                "line": e.line,
-                "section": list(e.section),
-                "venue": e.venue,
-                "year": e.year,
-            }
-            for e in snapshot.entries
-        ],
-        "findings": [finding_to_json(f) for f in snapshot.findings],
     }
+
+
+def _snapshot_arrays(snapshot: Snapshot) -> dict[str, Iterator[dict[str, Any]]]:
+    """The long arrays of the JSON form, one element at a time (never all at once)."""
+    return {
+        "links": (link_to_json(r) for r in snapshot.links),
+        "entries": (entry_to_json(e) for e in snapshot.entries),
+        "findings": (finding_to_json(f) for f in snapshot.findings),
+    }
+
+
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    """The whole JSON form as one dict (tests, tools); the file is written by streaming."""
+    data = _snapshot_head_json(snapshot)
+    data.update({key: list(items) for key, items in _snapshot_arrays(snapshot).items()})
+    return data
+
+
+# One encoder for every piece: the same options `json.dumps` would get for the whole file.
+_PIECE = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _indented(value: Any, depth: int) -> str:
+    """`value` as it reads `depth` levels deep in the indented file. JSON escapes every
+    newline inside strings, so each newline of the piece starts a line of its own."""
+    text = _PIECE.encode(value)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+def iter_json_document(
+    head: Mapping[str, Any], arrays: Mapping[str, Iterable[Any]]
+) -> Iterator[str]:
+    """The text of `json.dumps({**head, **arrays}, indent=2, sort_keys=True,
+    ensure_ascii=False) + "\\n"`, byte for byte, in pieces: the elements of `arrays` are
+    encoded one at a time, so neither the whole document nor its whole dict is ever in
+    memory. `head` and `arrays` must not share a key."""
+    keys = sorted([*head, *arrays])
+    if not keys:
+        yield "{}\n"
+        return
+    for i, key in enumerate(keys):
+        yield ("{\n  " if i == 0 else ",\n  ") + _PIECE.encode(key) + ": "
+        if key in arrays:
+            opened = False
+            for item in arrays[key]:
+                yield (",\n    " if opened else "[\n    ") + _indented(item, 2)
+                opened = True
+            yield "\n  ]" if opened else "[]"
+        else:
+            yield _indented(head[key], 1)
+    yield "\n}\n"
+
+
+def iter_snapshot_text(snapshot: Snapshot) -> Iterator[str]:
+    """`dumps_snapshot`'s text in pieces, each link encoded as it is reached."""
+    return iter_json_document(_snapshot_head_json(snapshot), _snapshot_arrays(snapshot))
 
 
 def dumps_snapshot(snapshot: Snapshot) -> str:
     """The file's exact text: sorted keys, two-space indent, UTF-8, final newline."""
-    data = snapshot_to_json(snapshot)
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return "".join(iter_snapshot_text(snapshot))
 
 
 def _opt_str(value: Any) -> str | None:
@@ -691,8 +759,9 @@ def load_snapshot(path: Path | str) -> Snapshot | None:
 
 
 def write_snapshot(path: Path | str, snapshot: Snapshot) -> None:
-    """Write the snapshot atomically (see atomic_write_text)."""
-    atomic_write_text(path, dumps_snapshot(snapshot))
+    """Write the snapshot atomically (see atomic_write_chunks), streamed link by link: the
+    JSON of a 100,000-link snapshot is never held in memory as one dict or one string."""
+    atomic_write_chunks(path, iter_snapshot_text(snapshot))
 
 
 # ----------------------------------------------------------------------------- building
@@ -953,12 +1022,16 @@ __all__ = [
     "UpstreamInfo",
     "append_history",
     "apply_quarantine",
+    "atomic_write_chunks",
     "atomic_write_text",
     "build_snapshot",
     "dumps_snapshot",
+    "entry_to_json",
     "format_time",
     "history_columns",
     "history_row",
+    "iter_json_document",
+    "iter_snapshot_text",
     "load_snapshot",
     "loads_snapshot",
     "parse_duration",

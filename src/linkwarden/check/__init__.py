@@ -45,6 +45,10 @@ __all__ = [
 ]
 
 
+# Workers per host beyond its concurrency (see `CheckRun.run`).
+SPARE_WORKERS = 2
+
+
 class ProgressSink(Protocol):
     """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing)."""
 
@@ -85,9 +89,7 @@ class CheckRun:
             queues.setdefault(host_of(key), deque()).append(key)
         # Workers started at once: enough to keep the global limit busy, few enough that
         # the active hosts' connections stay warm (see _net.PerOriginTransport).
-        max_workers = max(self.settings.concurrency * 2, self.settings.per_host, 1)
-        # Open pools: about the hosts being worked on (warm connections), no more: every
-        # idle TLS connection costs memory (see _net.PerOriginTransport).
+        max_workers = max(self.settings.concurrency * 2, self.settings.per_host + SPARE_WORKERS)
         transport = self._transport or build_transport(
             self.network,
             max_origins=max(32, 2 * max_workers // max(1, self.settings.per_host)),
@@ -117,7 +119,8 @@ class CheckRun:
                             group.cancel_scope.cancel()
                             return
 
-                # Biggest hosts first: they set the run's length (longest job first).
+                # Biggest hosts first: the busiest host is the run's critical path, so it
+                # starts at once and never waits for a worker (longest queue first).
                 budget = anyio.Semaphore(max_workers)
 
                 async def bounded(queue: deque[str]) -> None:
@@ -128,7 +131,13 @@ class CheckRun:
 
                 for host in sorted(queues, key=lambda h: -len(queues[h])):
                     queue = queues[host]
-                    for _ in range(min(len(queue), self.hosts.slot(host).concurrency)):
+                    # A spare worker or two beyond the host's slots: while one sleeps in a
+                    # retry backoff, follows a redirect to another host or turns an answer
+                    # into a verdict, the next URL already waits at the host's slot and
+                    # starts the moment one frees. The slot, not the worker count, bounds
+                    # what is in flight.
+                    wanted = self.hosts.slot(host).concurrency + SPARE_WORKERS
+                    for _ in range(min(len(queue), wanted)):
                         await budget.acquire()
                         if not queue:
                             budget.release()

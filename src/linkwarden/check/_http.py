@@ -134,7 +134,11 @@ def _is_html(content_type: str | None) -> bool:
 
 def names_a_file(url: str) -> bool:
     """A URL whose path ends like a file: HEAD is enough to check it."""
-    path = urlsplit(url).path.lower()
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    host = (parts.hostname or "").lower()
+    if any(host == h and segment in path for h, segment in walls.FILE_VIEWERS):
+        return False  # a code host's page about the file, not the file itself
     return is_pdf(url) or path.endswith(walls.FILE_SUFFIXES)
 
 

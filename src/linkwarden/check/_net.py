@@ -16,7 +16,7 @@ import ipaddress
 import socket
 import ssl
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +233,41 @@ def _is_ip(host: str) -> bool:
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
+def _nothing() -> None:
+    return None
+
+
+class ConnectGate:
+    """At most `limit` connections being set up (TCP and TLS) at once, first come first served.
+
+    A run starts with a burst: every host's first connections at once, a hundred TLS
+    handshakes or more. Interleaved fairly, each of them completes only when the whole burst
+    does, the busiest host's included, and the busiest host is the run's critical path (it
+    is started first, see `CheckRun.run`). Admitted in order, the first hosts' connections
+    are ready at once and the rest follow. A set-up that hangs (a host that never answers
+    the SYN) holds its turn for a while only: whoever waited `max_wait` goes ahead anyway.
+    """
+
+    def __init__(self, limit: int, max_wait: float) -> None:
+        self._semaphore = anyio.Semaphore(max(1, limit))
+        self._max_wait = max_wait
+
+    async def enter(self) -> Callable[[], None]:
+        """Wait for a turn (at most `max_wait`); return the function that ends it."""
+        with anyio.move_on_after(self._max_wait):
+            await self._semaphore.acquire()
+            done = False
+
+            def release() -> None:
+                nonlocal done
+                if not done:
+                    done = True
+                    self._semaphore.release()
+
+            return release
+        return _nothing
+
+
 class _QuickAckStream(httpcore.AsyncNetworkStream):
     """Acknowledge every segment at once (Linux TCP_QUICKACK, re-armed after each read).
 
@@ -241,8 +276,11 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
     ACK (the Linux default, up to 40 ms) stalls every small HTTP/1.1 response that long.
     """
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+    def __init__(
+        self, inner: httpcore.AsyncNetworkStream, ready: Callable[[], None] = _nothing
+    ) -> None:
         self._inner = inner
+        self._ready = ready  # ends the connection's turn at the ConnectGate
         self._arm()
 
     def _arm(self) -> None:
@@ -257,9 +295,11 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._ready()  # plain HTTP: set-up is over once the request goes out
         await self._inner.write(buffer, timeout)
 
     async def aclose(self) -> None:
+        self._ready()
         await self._inner.aclose()
 
     async def start_tls(
@@ -268,7 +308,10 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        try:
+            tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        finally:
+            self._ready()
         return _QuickAckStream(tls)
 
     def get_extra_info(self, info: str) -> object:
@@ -278,9 +321,16 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that maps hosts, resolves names and guards private addresses."""
 
-    def __init__(self, options: NetworkOptions, inner: httpcore.AsyncNetworkBackend | None = None):
+    def __init__(
+        self,
+        options: NetworkOptions,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+        *,
+        gate: ConnectGate | None = None,
+    ):
         self._options = options
         self._inner = inner or httpcore.AnyIOBackend()
+        self._gate = gate
         self._dns: dict[tuple[str, int], tuple[str, ...]] = {}
 
     async def _lookup(self, host: str, port: int, timeout: float | None) -> tuple[str, ...]:
@@ -325,15 +375,21 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                     f"refused to connect to {host}: {why} (use --allow-private or --resolve)"
                 )
             addresses = allowed
+        ready = await self._gate.enter() if self._gate is not None else _nothing
         last: Exception | None = None
-        for address in addresses:
-            try:
-                stream = await self._inner.connect_tcp(
-                    address, target_port, timeout, local_address, socket_options
-                )
-                return _QuickAckStream(stream)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
+        try:
+            for address in addresses:
+                try:
+                    stream = await self._inner.connect_tcp(
+                        address, target_port, timeout, local_address, socket_options
+                    )
+                    return _QuickAckStream(stream, ready)
+                except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                    last = exc
+        except BaseException:
+            ready()
+            raise
+        ready()
         assert last is not None
         raise last
 
@@ -366,10 +422,12 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
         keepalive_per_origin: int = 8,
         keepalive_expiry: float = 5.0,
         http2: bool = False,
+        connect_gate: ConnectGate | None = None,
     ) -> None:
         self._context = options.ssl_context()
         self._http2 = http2
-        self._backend = GuardedBackend(options)  # one DNS cache for the run
+        # One backend for the run: one DNS cache, one gate for connection set-ups.
+        self._backend = GuardedBackend(options, gate=connect_gate)
         self._max_origins = max_origins
         self._keepalive = keepalive_per_origin
         self._expiry = keepalive_expiry
@@ -423,10 +481,18 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
+# Connections set up at once, and how long a waiter defers to set-ups that hang (ConnectGate).
+CONNECT_GATE_LIMIT = 8
+CONNECT_GATE_MAX_WAIT = 0.5
+
+
 def build_transport(
     options: NetworkOptions, *, max_origins: int = 64, keepalive_per_origin: int = 4
 ) -> httpx.AsyncBaseTransport:
     """The transport of a run: per-origin pools whose sockets go through `GuardedBackend`."""
     return PerOriginTransport(
-        options, max_origins=max_origins, keepalive_per_origin=keepalive_per_origin
+        options,
+        max_origins=max_origins,
+        keepalive_per_origin=keepalive_per_origin,
+        connect_gate=ConnectGate(CONNECT_GATE_LIMIT, CONNECT_GATE_MAX_WAIT),
     )

@@ -209,6 +209,16 @@ FILE_SUFFIXES: tuple[str, ...] = (
     ".json", ".txt", ".docx", ".pptx", ".xlsx", ".ppt", ".doc",
 )  # fmt: skip
 
+# (host, path segment) of code hosts' file viewers: `github.com/o/r/blob/main/paper.pdf` is
+# an HTML page about the file, not the file, so it is asked with GET at once (a HEAD would
+# only learn that it is HTML and cost a second request to the host).
+FILE_VIEWERS: tuple[tuple[str, str], ...] = (
+    ("github.com", "/blob/"),
+    ("gitlab.com", "/-/blob/"),
+    ("huggingface.co", "/blob/"),
+    ("bitbucket.org", "/src/"),
+)
+
 # --- YouTube ---------------------------------------------------------------------------------
 
 # oEmbed answers a removed or private video with 404 (or 400 for a malformed ID), while the

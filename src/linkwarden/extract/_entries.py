@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it.common.utils import normalizeReference
@@ -91,6 +91,14 @@ class _Block:
 class _Cell:
     plain: str
     links: list[tuple[_inline.RawLink, _Pending]]
+
+
+class _TableColumns(NamedTuple):
+    """Which column of a table holds the title, the venue, the year (-1: none)."""
+
+    title: int
+    venue: int
+    year: int
 
 
 @dataclass
@@ -203,9 +211,7 @@ class Walker:
         last = token.map[1] if token.map else first + 1
         return self._block(token.content, first, last)
 
-    def _block(
-        self, content: str, first: int, last: int, locate: Locator | None = None
-    ) -> _Block:
+    def _block(self, content: str, first: int, last: int, locate: Locator | None = None) -> _Block:
         """One inline content string whose lines are source lines first..last-1 (0-based)."""
         found = _inline.scan(content, self.references)
         block = _Block(content, found, first + 1, max(last, first + 1))
@@ -450,8 +456,13 @@ class Walker:
             for content in head
         ]
         self._table_links_outside_entries(head, head_line)
+        columns = _TableColumns(
+            _column(headers, _roles.TITLE_HEADERS, 0),
+            _column(headers, _roles.VENUE_HEADERS, -1),
+            _column(headers, _roles.YEAR_HEADERS, -1),
+        )
         for row_line, cells in rows[1:]:
-            self._table_row(headers, cells, row_line)
+            self._table_row(headers, columns, cells, row_line)
 
     def _cell_blocks(self, row: list[str], row_line: int) -> list[_Block]:
         source = self.lines[row_line] if row_line < len(self.lines) else ""
@@ -505,13 +516,13 @@ class Walker:
             cell.plain = _text.tidy(_text.render(source, found, a, b))
         return cells
 
-    def _table_row(self, headers: list[str], row: list[str], row_line: int) -> None:
+    def _table_row(
+        self, headers: list[str], columns: _TableColumns, row: list[str], row_line: int
+    ) -> None:
         blocks = self._row_cells(row, row_line)
         if not any(block.links for block in blocks):
             return
-        title_col = _column(headers, _roles.TITLE_HEADERS, 0)
-        venue_col = _column(headers, _roles.VENUE_HEADERS, -1)
-        year_col = _column(headers, _roles.YEAR_HEADERS, -1)
+        title_col, venue_col, year_col = columns
         cells = [block.plain for block in blocks]
         title = cells[title_col] if title_col < len(cells) else ""
         venue = cells[venue_col] if 0 <= venue_col < len(cells) and cells[venue_col] else None

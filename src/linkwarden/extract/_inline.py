@@ -45,6 +45,8 @@ _TRAILING_PUNCT = "?!.,:;*_~'\""
 _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
 # `(` + such a run + `)`: a whole inline destination, the common case
 _SIMPLE_DEST = re.compile(r"\(([^\s()\\<\x00-\x1f\x7f]+)\)")
+# `[text](dest)` whose text holds none of the characters scan() stops at
+_SIMPLE_LINK = re.compile(r"\[[^\\`<\[\]]*\]\(([^\s()\\<\x00-\x1f\x7f]+)\)")
 
 
 @dataclass(slots=True)
@@ -249,6 +251,34 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
             continue
         if ch == "[":
             image = pos > 0 and s[pos - 1] == "!" and not (pos > 1 and s[pos - 2] == "\\")
+            simple = _SIMPLE_LINK.match(s, pos)
+            if simple is not None:
+                # `[text](url)` with nothing special in either: the link the `]` branch
+                # below would make, found in one step
+                raw_dest = simple.group(1)
+                close = simple.start(1) - 2  # the `]`
+                link = RawLink(
+                    "image" if image else "markdown",
+                    pos - 1 if image else pos,
+                    simple.end(),
+                    raw_dest,
+                    raw_dest,
+                    close + 2,
+                    pos + 1,
+                    close,
+                    set(),
+                )
+                if raw_dest.startswith("["):
+                    links.extend(_split_nested_destination(link))
+                else:
+                    links.append(link)
+                opaque.append((close + 1, simple.end()))
+                if not image:
+                    for earlier in openers:
+                        if not earlier.image:
+                            earlier.active = False
+                pos = simple.end()
+                continue
             openers.append(_Opener(pos - 1 if image else pos, image))
             pos += 1
             continue

@@ -24,6 +24,12 @@ def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:
     """Block tokens (inline tokens carry their content, unparsed; a table is one `table`
     token) and markdown-it's env, which holds the link reference definitions."""
     env: dict[str, Any] = {}
+    # markdown-it's `normalize` rule, done here: two regex passes over a 20 MB list cost
+    # more than these two membership tests.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
     return _PARSER.parse(text, env), env
 
 
@@ -147,9 +153,7 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if silent:
         return True
 
-    rows: list[tuple[int, list[str]]] = [
-        (start, [cell.strip(MD_TRIM_CHARS) for cell in header])
-    ]
+    rows: list[tuple[int, list[str]]] = [(start, [cell.strip(MD_TRIM_CHARS) for cell in header])]
     old_parent = state.parentType
     state.parentType = "table"  # the terminators below ask who is calling
     terminators = state.md.block.ruler.getRules("blockquote")
@@ -160,8 +164,10 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             break
         begin = state.bMarks[line] + state.tShift[line]
         stop = state.eMarks[line]
-        if begin < stop and src[begin] in _MAY_TERMINATE and any(
-            rule(state, line, end, True) for rule in terminators
+        if (
+            begin < stop
+            and src[begin] in _MAY_TERMINATE
+            and any(rule(state, line, end, True) for rule in terminators)
         ):
             break
         text = src[begin:stop].strip(MD_TRIM_CHARS)
@@ -185,7 +191,10 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    # No inline parsing (`_inline.scan` reads inline content); `text_join` only joins the
+    # inline children that are therefore never made; `normalize` is done by parse_blocks.
+    md.disable(["inline", "text_join", "normalize"])
     md.block.ruler.at("table", _table_rule, {"alt": ["paragraph", "reference"]})
     return md
 

@@ -106,6 +106,8 @@ _BADGE_HOSTS = (
     "forthebadge.com",
 )
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
+_BADGE_HOST_SET = frozenset(_BADGE_HOSTS)
+_VIDEO_HOST_SET = frozenset(_VIDEO_HOSTS)
 
 
 @lru_cache(maxsize=8192)
@@ -143,9 +145,20 @@ def _host(url: str) -> str:
     return m.group(1).lower().rstrip(".") if m else ""
 
 
+def _host_in(host: str, hosts: frozenset[str]) -> bool:
+    """`urls.host_matches` for a set: the host or any parent domain of it is in `hosts`."""
+    while True:
+        if host in hosts:
+            return True
+        dot = host.find(".")
+        if dot < 0:
+            return False
+        host = host[dot + 1 :]
+
+
 def is_badge_image(url: str) -> bool:
     host = _host(url)
-    if urls.host_matches(host, _BADGE_HOSTS):
+    if _host_in(host, _BADGE_HOST_SET):
         return True
     path = url.lower().rsplit("?", 1)[0]
     return path.endswith(("badge.svg", "/badge")) or "/badge/" in path
@@ -154,7 +167,7 @@ def is_badge_image(url: str) -> bool:
 def host_role(url: str) -> Role | None:
     """Hosts that are always one kind of thing."""
     host = _host(url)
-    if urls.host_matches(host, _VIDEO_HOSTS):
+    if _host_in(host, _VIDEO_HOST_SET):
         return Role.VIDEO
     if host.endswith(".hf.space") or (host == "huggingface.co" and "/spaces/" in url):
         return Role.DEMO

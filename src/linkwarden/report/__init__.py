@@ -6,24 +6,24 @@
         ├── sarif.render_sarif        ──► report.sarif  (SARIF 2.1.0)
         └── annotations.render_annotations(findings) ──► GitHub workflow commands (stdout)
 
-`write_reports` is what `check` calls: it renders the requested formats and writes each
-file atomically (temporary file + rename, via `state.atomic_write_text`), so a reader never
-sees half a report. `latest.json`, `history.csv` and `DIFF.md` belong to state/diff.
+`write_reports` is what `check` calls: it renders the requested formats and streams each
+into its file atomically (temporary file + rename, via `state.atomic_write_chunks`), so a
+reader never sees half a report and a large report is never one string in memory. `latest.json`, `history.csv` and `DIFF.md` belong to state/diff.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..diff import RunDiff
-from ..state import Snapshot, atomic_write_text
+from ..state import Snapshot, atomic_write_chunks
 from .annotations import render_annotations
 from .build import build_report_data, default_rules, rule_infos
 from .history import parse_history
-from .html import render_html
+from .html import iter_html, render_html
 from .markdown import render_markdown
-from .sarif import render_sarif
+from .sarif import iter_sarif, render_sarif
 from .view import ReportData, RuleInfo
 
 FILES: dict[str, str] = {
@@ -37,6 +37,12 @@ _RENDERERS = {
     "markdown": render_markdown,
     "html": render_html,
     "sarif": render_sarif,
+}
+# The same texts in pieces, for writing: identical bytes, never one whole string.
+_STREAMERS: dict[str, Callable[[ReportData], Iterable[str]]] = {
+    "markdown": lambda data: (render_markdown(data),),  # short: findings and summaries only
+    "html": iter_html,
+    "sarif": iter_sarif,
 }
 
 
@@ -53,10 +59,14 @@ def read_history(history_csv: Path | None) -> str:
 def render_reports(data: ReportData, formats: Iterable[str] = FORMATS) -> dict[str, str]:
     """File name → text for each requested format (no I/O)."""
     chosen = list(formats)
+    _check_formats(chosen)
+    return {FILES[f]: _RENDERERS[f](data) for f in chosen}
+
+
+def _check_formats(chosen: Sequence[str]) -> None:
     unknown = [f for f in chosen if f not in FILES]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
-    return {FILES[f]: _RENDERERS[f](data) for f in chosen}
 
 
 def write_reports(
@@ -81,10 +91,14 @@ def write_reports(
         rules=rules,
         duration_seconds=duration_seconds,
     )
+    chosen = list(formats)
+    _check_formats(chosen)
     written = []
-    for name, text in render_reports(data, formats).items():
-        path = Path(out_dir) / name
-        atomic_write_text(path, text)
+    for fmt in chosen:
+        # Streamed into the temporary file piece by piece: with 100,000 links report.html
+        # is tens of MB, which is never built as one string.
+        path = Path(out_dir) / FILES[fmt]
+        atomic_write_chunks(path, _STREAMERS[fmt](data))
         written.append(path)
     return written
 

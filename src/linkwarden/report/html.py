@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -162,6 +163,12 @@ def _environment() -> Environment:
 
 def render_html(data: ReportData) -> str:
     """report.html as text."""
+    return "".join(iter_html(data))
+
+
+def iter_html(data: ReportData) -> Iterator[str]:
+    """report.html in pieces as Jinja renders them (`render_html` joins them): writing the
+    pieces as they come keeps a page of 100,000 links out of memory as one string."""
     script = _script_text()
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     links_chart, findings_chart = _trend_charts(data)
@@ -189,4 +196,4 @@ def render_html(data: ReportData) -> str:
         "script": Markup(script),
         "script_hash": f"sha256-{digest}",
     }
-    return _environment().get_template("report.html.j2").render(context)
+    return _environment().get_template("report.html.j2").generate(context)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -96,8 +97,15 @@ def _result(f: FindingRow, index: dict[str, int]) -> dict[str, Any]:
 
 
 def sarif_document(data: ReportData) -> dict[str, Any]:
+    return _document(data, [_result(f, _rule_index(data)) for f in data.findings])
+
+
+def _rule_index(data: ReportData) -> dict[str, int]:
+    return {r.code: i for i, r in enumerate(sorted(data.rules, key=lambda r: r.code))}
+
+
+def _document(data: ReportData, results: Any) -> dict[str, Any]:
     rules = sorted(data.rules, key=lambda r: r.code)
-    index = {r.code: i for i, r in enumerate(rules)}
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -115,7 +123,7 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
                 "automationDetails": {"id": "linkwarden/"},
                 "invocations": [{"executionSuccessful": True, "endTimeUtc": data.generated_at}],
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
-                "results": [_result(f, index) for f in data.findings],
+                "results": results,
             }
         ],
     }
@@ -123,4 +131,30 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
 
 def render_sarif(data: ReportData) -> str:
     """report.sarif as text (stable key order, two-space indent, final newline)."""
-    return json.dumps(sarif_document(data), indent=2, ensure_ascii=False) + "\n"
+    return "".join(iter_sarif(data))
+
+
+# Stands in for the results array while the rest of the document is encoded. `results` is
+# the last key of the last object, so the last occurrence of the encoded slot is the one.
+_RESULTS_SLOT = "\x00linkwarden-results\x00"
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
+def iter_sarif(data: ReportData) -> Iterator[str]:
+    """`render_sarif`'s text in pieces, one result (finding) at a time: thousands of
+    findings are never held as one document dict or one string."""
+    text = _ENCODER.encode(_document(data, _RESULTS_SLOT))
+    before, _, after = text.rpartition(_ENCODER.encode(_RESULTS_SLOT))
+    yield before
+    # The slot's line (`      "results": `) gives the array's indent; items are one deeper.
+    slot_line = before.rsplit("\n", 1)[1]
+    depth = len(slot_line) - len(slot_line.lstrip(" "))
+    inner = "\n" + " " * (depth + 2)
+    index = _rule_index(data)
+    opened = False
+    for f in data.findings:
+        piece = _ENCODER.encode(_result(f, index)).replace("\n", inner)
+        yield ("," if opened else "[") + inner + piece
+        opened = True
+    yield ("\n" + " " * depth + "]") if opened else "[]"
+    yield after + "\n"
