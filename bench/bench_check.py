@@ -12,10 +12,20 @@ with 503 before it answers. Both tools check the same files with the same limits
 requests in flight overall, 4 per host, no minimum interval between requests to a host
 (lychee's default is 50 ms; linkwarden's is 0), 20 s timeout, 3 retries.
 
+Mode: plain HTTP for both, no API. linkwarden runs with `--no-enrich`, lychee without a
+GitHub token (GITHUB_TOKEN is removed from both tools' environment), so both send one HTTP
+check per URL to the same hosts. Why not the APIs: linkwarden's default verifies arXiv
+links through the arXiv API (batched, >= 3 s between requests) and, given a token,
+repositories through GitHub's GraphQL API (100 per request) instead of fetching their
+pages; lychee given a token still fetches every github.com page and asks the GitHub API
+only about a page whose fetch *failed* (lychee-lib's client falls back to the API after
+a failed request). With tokens the two tools would therefore do different work (2 GraphQL
+requests against 130 page fetches on the busiest host), which compares designs, not
+checkers. Like with like is HTTP only, as here.
+
 How each reaches the simulated web, and why that is fair:
 * linkwarden is run as its real CLI with the simulated web's `--cacert` and curl-style
-  `--connect-to HOST:443:127.0.0.1:PORT` flags (`--no-enrich`: plain HTTP checks only,
-  like lychee, no arXiv/GitHub API calls).
+  `--connect-to HOST:443:127.0.0.1:PORT` flags.
 * lychee has no --resolve/--connect-to. It does honour HTTPS_PROXY/HTTP_PROXY (reqwest),
   and SSL_CERT_FILE for the CA, so it goes through a tiny CONNECT proxy on 127.0.0.1 that
   tunnels every host to the same TLS port. The tunnel adds one loopback relay (tens of
@@ -25,6 +35,8 @@ How each reaches the simulated web, and why that is fair:
 
 Each tool runs as a child process; wall time is measured around it, CPU time and peak
 memory come from `os.wait4` (that child's own rusage: user+system seconds, max RSS).
+`--repeat N` runs both tools N times, alternating, each against a fresh simulated world,
+and reports each tool's best wall time (the machine's other load only ever adds time).
 "Dead" is what each tool would report as broken: linkwarden's `dead` status (blocked,
 timeouts and transient errors are reported apart), lychee's error count.
 
@@ -88,6 +100,8 @@ class Measure:
 
 def run_child(tool: str, argv: list[str], env: dict[str, str] | None = None) -> Measure:
     """Run one child process; wall time around it, CPU and peak RSS from its own rusage."""
+    env = dict(os.environ if env is None else env)
+    env.pop("GITHUB_TOKEN", None)  # plain HTTP for both tools (see the module docstring)
     started = time.monotonic()
     child = subprocess.Popen(
         argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
@@ -215,11 +229,37 @@ def linkwarden_counts(out: Path) -> Counter[str]:
     return Counter(str(link["status"]) for link in report["links"])
 
 
-def bench_lists(skip_lychee: bool) -> None:
+def bench_lists(skip_lychee: bool, repeat: int = 1) -> None:
     world, gone = troubled_world()
-    paths = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "sources").glob("*.md"))]
     print(f"run 1: the five lists ({len(world.hosts)} hosts, latency 20-150 ms per host)")
     print(f"       trouble: ieeexplore.ieee.org walls (403), {len(gone)} gone, 1 flaky 503")
+    print("       mode: plain HTTP for both (linkwarden --no-enrich, no GitHub token for either)")
+    best: dict[str, Measure] = {}
+    for n in range(repeat):
+        if repeat > 1:
+            print(f"  round {n + 1} of {repeat}")
+        for measure in lists_round(skip_lychee):
+            if measure.tool not in best or measure.wall < best[measure.tool].wall:
+                best[measure.tool] = measure
+    lw, ly = best.get("linkwarden"), best.get("lychee")
+    if lw is None or ly is None:
+        return
+    if repeat > 1:
+        print(f"  best of {repeat}:")
+        print("  " + lw.line())
+        print("  " + ly.line())
+    ratio = lw.wall / ly.wall if ly.wall else float("inf")
+    print(
+        f"  goal: linkwarden wall <= lychee wall: {'met' if ratio <= 1 else 'MISSED'} "
+        f"({ratio:.2f}x); peak < 150 MB: {'met' if lw.peak_mb < 150 else 'MISSED'}"
+    )
+
+
+def lists_round(skip_lychee: bool) -> list[Measure]:
+    """Each tool once over the five lists, each against a fresh world (hit counters at 0)."""
+    world, _ = troubled_world()
+    paths = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "sources").glob("*.md"))]
+    measures: list[Measure] = []
     with SimWeb(world) as sim, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         config = write_config(work / "linkwarden.yaml", "https://github.com/")
@@ -229,10 +269,13 @@ def bench_lists(skip_lychee: bool) -> None:
         lw.urls, lw.dead = sum(counts.values()), counts.get("dead", 0)
         lw.other = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         print("  " + lw.line())
+        measures.append(lw)
         lw_requests = len(sim.requests())
-        if skip_lychee:
-            return
-        sim.clear_log()
+    if skip_lychee:
+        return measures
+    world, _ = troubled_world()
+    with SimWeb(world) as sim, tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
         proxy, port = start_proxy(sim)
         try:
             env = dict(
@@ -262,11 +305,8 @@ def bench_lists(skip_lychee: bool) -> None:
         )
         print("  " + ly.line())
         print(f"  requests served: linkwarden {lw_requests}, lychee {len(sim.requests())}")
-        ratio = lw.wall / ly.wall if ly.wall else float("inf")
-        print(
-            f"  goal: linkwarden wall <= lychee wall: {'met' if ratio <= 1 else 'MISSED'} "
-            f"({ratio:.2f}x); peak < 150 MB: {'met' if lw.peak_mb < 150 else 'MISSED'}"
-        )
+        measures.append(ly)
+    return measures
 
 
 # --- run 2: the generated corpus ----------------------------------------------------------
@@ -337,11 +377,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("lists", "corpus"))
     parser.add_argument("--skip-lychee", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="run 1: best of N rounds")
     parser.add_argument("--urls", type=int, default=100_000)
     parser.add_argument("--hosts", type=int, default=2_000)
     args = parser.parse_args()
     if args.only in (None, "lists"):
-        bench_lists(args.skip_lychee)
+        bench_lists(args.skip_lychee, args.repeat)
     if args.only in (None, "corpus"):
         bench_corpus(args.urls, args.hosts)
 

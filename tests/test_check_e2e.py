@@ -451,3 +451,115 @@ def test_network_cut_mid_run_exits_3_and_keeps_the_report(
     assert previous.read_bytes() == before
     assert sorted(p.name for p in previous.parent.iterdir()) == files_before  # no temp files
     assert time.monotonic() - started < 20
+
+
+# --- determinism: the same world, the same verdicts ----------------------------------------
+
+
+def _troubled_world(sim: SimWeb) -> list[str]:
+    """Many URLs on few busy hosts, with every kind of trouble whose verdict must not depend
+    on timing: flaky 503s, 429s that pause a host, http:// and https:// links sharing one
+    route (and its hit counter), HEAD refused, walls, soft 404s, slow pages, refused hosts."""
+    urls: list[str] = []
+    for n in range(24):
+        host = f"busy{n % 2}.sim.test"
+        sim.set_latency(host, (0.005, 0.03))
+        path = f"/paper/{n}"
+        behaviour = (
+            Flaky(times=1),
+            # one 429 pauses its host and widens its spacing: once is enough here
+            RateLimited(times=1, retry_after=0.3) if n == 1 else Page(title=f"Paper {n}"),
+            HeadRefused(),
+            NotFound(),
+            SoftNotFound(),
+            CloudflareChallenge(),
+            Slow(seconds=0.2),
+            Page(title=f"Paper {n}"),
+        )[n % 8]
+        sim.set(host, path, behaviour)
+        urls.append(f"https://{host}{path}")
+        if n % 4 == 0:  # the same route through http://: shares the route's hit counter
+            urls.append(f"http://{host}{path}")
+    sim.set("files.sim.test", "/a.pdf", SMALL_PDF)
+    sim.set("files.sim.test", "/old", Redirect("/new"))
+    sim.set("files.sim.test", "/new", Page(title="new"))
+    sim.refuse("down.sim.test")
+    urls += ["https://files.sim.test/a.pdf", "https://files.sim.test/old"]
+    urls += ["https://down.sim.test/x", "https://nxdomain.invalid/"]
+    return urls
+
+
+def test_same_world_twice_gives_the_same_verdicts(workdir: Path, capsys: Any) -> None:
+    verdicts: list[dict[str, tuple[Any, ...]]] = []
+    for _ in range(2):
+        with SimWeb() as sim:  # a fresh world each time: hit counters start at zero
+            urls = _troubled_world(sim)
+            run = check(sim, workdir, urls, capsys, flags=("--per-host", "2"))
+        assert run.code in (0, 1), run.stderr
+        verdicts.append(
+            {
+                u: (r["status"], r["http_status"], r["error_kind"], r["suggestion"])
+                for u, r in run.links.items()
+            }
+        )
+    first, second = verdicts
+    assert len(first) == len(urls)
+    assert first == second
+    statuses = {u: v[0] for u, v in first.items()}
+    assert statuses["https://busy0.sim.test/paper/0"] == "ok"  # flaky, retried
+    assert statuses["https://busy1.sim.test/paper/1"] == "ok"  # 429, waited, retried
+    assert statuses["http://busy0.sim.test/paper/0"] == "redirected"  # upgrade, shared route
+    assert statuses["https://busy1.sim.test/paper/3"] == "dead"
+    assert statuses["https://busy1.sim.test/paper/5"] == "blocked"
+    assert statuses["https://down.sim.test/x"] == "dead"
+
+
+# --- no network at all: found out after a handful of attempts ------------------------------
+
+
+def test_no_network_stops_after_a_handful_of_attempts(own_simweb: SimWeb) -> None:
+    """Every host, and the canary, refuses connections (as with no network). Retries with
+    a long backoff are configured: the sentinel must not wait for them. Counted, not timed:
+    the first FIRST_ATTEMPTS attempts fail, new attempts are held while the canary is
+    asked (once, one request), and the run stops; most URLs never get an attempt."""
+    import anyio
+
+    from linkwarden.check import CheckRun, NetworkOptions
+    from linkwarden.check._sentinel import FIRST_ATTEMPTS
+    from linkwarden.config import CheckSettings
+    from linkwarden.errors import NetworkUnavailable
+
+    sim = own_simweb
+    hosts = [f"gone{n}.sim.test" for n in range(8)] + [CANARY]
+    for host in hosts:
+        sim.refuse(host)
+    urls = [f"https://{hosts[n % 8]}/p/{n}" for n in range(200)]
+    args = sim.cli_args()
+    network = NetworkOptions.from_flags(
+        connect_to=[args[i + 1] for i, a in enumerate(args) if a == "--connect-to"],
+        cacert=sim.ca_pem_path,
+    )
+    concurrency = 4
+    settings = CheckSettings(
+        concurrency=concurrency,
+        per_host=1,
+        retries=5,
+        retry_wait=30.0,
+        canaries=(f"https://{CANARY}/",),
+    )
+    run = CheckRun(settings, network=network)
+
+    async def main() -> None:
+        await run.run(urls)
+
+    with pytest.raises(NetworkUnavailable, match="no canary answered"):
+        anyio.run(main)
+    sentinel = run.sentinel
+    assert sentinel is not None
+    assert sentinel.probes == 1
+    assert sentinel.answers == 0
+    # The attempts that triggered the probe, plus at most the ones already under way
+    # (every worker may have had one going); far fewer than one per URL.
+    workers = 8 * (1 + 2)  # hosts x (slots + spare workers)
+    assert FIRST_ATTEMPTS <= sentinel.attempts <= FIRST_ATTEMPTS + workers
+    assert sentinel.attempts < len(urls) // 4

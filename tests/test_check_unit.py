@@ -232,6 +232,57 @@ def test_sentinel_keeps_going_when_a_canary_answers() -> None:
     assert sentinel.down is None and sentinel.probes >= 1
 
 
+def test_sentinel_holds_new_attempts_while_asking_and_stops_the_run() -> None:
+    """The canaries are asked all at once; attempts wait meanwhile; `on_down` fires."""
+    order: list[str] = []
+    stopped: list[bool] = []
+
+    async def probe(url: str) -> bool:
+        order.append(f"probe {url}")
+        await anyio.sleep(0.05)
+        return False
+
+    async def main() -> Sentinel:
+        sentinel = Sentinel(
+            ("https://c1/", "https://c2/"), probe, on_down=lambda: stopped.append(True)
+        )
+
+        async def late_attempt() -> None:
+            await anyio.sleep(0.01)  # arrives while the canaries are being asked
+            await sentinel.wait_clear()
+            order.append("attempt")
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(late_attempt)
+            for _ in range(10):
+                await sentinel.attempt(connection_failed=True, answered=False)
+        return sentinel
+
+    sentinel = anyio.run(main)
+    assert order == ["probe https://c1/", "probe https://c2/", "attempt"]
+    assert sentinel.down is not None and stopped == [True] and sentinel.attempts == 10
+
+
+def test_sentinel_ignores_failures_after_an_answer_until_a_streak() -> None:
+    probed: list[str] = []
+
+    async def probe(url: str) -> bool:
+        probed.append(url)
+        return False
+
+    async def main() -> Sentinel:
+        sentinel = Sentinel(("https://c1/",), probe)
+        await sentinel.attempt(connection_failed=False, answered=True)
+        for _ in range(19):
+            await sentinel.attempt(connection_failed=True, answered=False)
+        assert probed == []  # one answer: the first failures are the links' own
+        await sentinel.attempt(connection_failed=True, answered=False)
+        return sentinel
+
+    sentinel = anyio.run(main)
+    assert probed == ["https://c1/"] and sentinel.down is not None
+
+
 # --- the verdict over a mock transport ------------------------------------------------------
 
 

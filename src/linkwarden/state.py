@@ -23,9 +23,10 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -57,7 +58,7 @@ HISTORY_KEEP = 5  # recent observations kept per link: enough to show a flaky pa
 # --------------------------------------------------------------------------- the data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """One place a URL stands in a list."""
 
@@ -73,7 +74,7 @@ class Location:
         return (self.path, self.line, self.column, self.list_name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One past run's observation of a URL, kept so a warning can show its history."""
 
@@ -81,7 +82,7 @@ class Observation:
     status: Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkEnrichment:
     """API metadata for the paper or repository a link points to.
 
@@ -103,7 +104,7 @@ class LinkEnrichment:
         return self.repo is not None and self.repository is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRecord:
     """Everything the snapshot knows about one normalised URL."""
 
@@ -149,7 +150,7 @@ class LinkRecord:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryRecord:
     """One entry of a list, as far as the diff between runs needs it."""
 
@@ -605,10 +606,20 @@ def _enrichment_from_json(data: Mapping[str, Any]) -> LinkEnrichment:
     )
 
 
+def _shared(value: Any) -> str:
+    """`str(value)`, one object per distinct text: the same time stamps, list names, paths
+    and reasons repeat on every one of 100,000 links of a loaded snapshot."""
+    return sys.intern(str(value))
+
+
+def _opt_shared(value: Any) -> str | None:
+    return None if value is None else _shared(value)
+
+
 def _location_from_json(d: Mapping[str, Any]) -> Location:
     return Location(
-        list_name=str(d["list"]),
-        path=str(d["path"]),
+        list_name=_shared(d["list"]),
+        path=_shared(d["path"]),
         line=int(d["line"]),
         role=Role(d.get("role", "other")),
         entry=_opt_str(d.get("entry")),
@@ -618,28 +629,31 @@ def _location_from_json(d: Mapping[str, Any]) -> Location:
 
 
 def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
+    url = str(d["url"])
+    final_url = str(d.get("final_url") or url)
     return LinkRecord(
-        url=str(d["url"]),
+        url=url,
         status=Status(d["status"]),
-        final_url=str(d.get("final_url") or d["url"]),
+        final_url=url if final_url == url else final_url,
         effective=Effective(d["effective"]),
         http_status=_opt_int(d.get("http_status")),
         chain=tuple(
             Hop(str(h["url"]), int(h["status"]), _opt_str(h.get("location")))
             for h in d.get("chain", ())
         ),
-        reason=str(d.get("reason", "")),
-        error_kind=_opt_str(d.get("error_kind")),
+        reason=_shared(d.get("reason", "")),
+        error_kind=_opt_shared(d.get("error_kind")),
         suggestion=_opt_str(d.get("suggestion")),
         title=_opt_str(d.get("title")),
-        content_type=_opt_str(d.get("content_type")),
-        via=str(d.get("via", "http")),
+        content_type=_opt_shared(d.get("content_type")),
+        via=_shared(d.get("via", "http")),
         transient=bool(d.get("transient", False)),
-        checked_at=str(d.get("checked_at", "")),
-        first_failed_at=_opt_str(d.get("first_failed_at")),
+        checked_at=_shared(d.get("checked_at", "")),
+        first_failed_at=_opt_shared(d.get("first_failed_at")),
         consecutive_failures=int(d.get("consecutive_failures", 0)),
         history=tuple(
-            Observation(str(o["checked_at"]), Status(o["status"])) for o in d.get("history", ())
+            Observation(_shared(o["checked_at"]), Status(o["status"]))
+            for o in d.get("history", ())
         ),
         locations=tuple(_location_from_json(x) for x in d.get("locations", ())),
         enrichment=_enrichment_from_json(d["enrichment"]) if d.get("enrichment") else None,
@@ -661,10 +675,43 @@ def _finding_from_json(d: Mapping[str, Any]) -> Finding:
     )
 
 
+def _entry_from_json(e: Mapping[str, Any]) -> EntryRecord:
+    return EntryRecord(
+        list_name=_shared(e["list"]),
+        title=str(e["title"]),
+        line=int(e.get("line", 0)),
+        section=tuple(_shared(s) for s in e.get("section", ())),
+        venue=_opt_str(e.get("venue")),
+        year=_opt_int(e.get("year")),
+    )
+
+
+# The long arrays of a snapshot and how each element is read.
+_ARRAY_READERS: dict[str, Callable[[Any], Any]] = {
+    "links": _link_from_json,
+    "entries": _entry_from_json,
+    "findings": _finding_from_json,
+}
+# What a malformed (but valid JSON) snapshot raises while it is read.
+_SHAPE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+
+
 def snapshot_from_json(data: Any) -> Snapshot:
     """Build a Snapshot from its JSON form. KeyError/ValueError/TypeError on bad data."""
     if not isinstance(data, dict):
         raise TypeError("the top level must be a JSON object")
+
+    def array(key: str) -> tuple[Any, ...]:
+        return tuple(_ARRAY_READERS[key](x) for x in data.get(key, ()))
+
+    return _snapshot_from_parts(data, array)
+
+
+def _snapshot_from_parts(
+    data: Mapping[str, Any], array: Callable[[str], tuple[Any, ...]]
+) -> Snapshot:
+    """The Snapshot from the top-level fields and `array(key)` for links, entries and
+    findings, checked in this order: schema version, run, sources, totals, the arrays."""
     version = int(data["schema_version"])
     if version > SCHEMA_VERSION:
         raise ValueError(
@@ -709,25 +756,117 @@ def snapshot_from_json(data: Any) -> Snapshot:
             by_effective={str(k): int(v) for k, v in t.get("by_effective", {}).items()},
             findings={str(k): int(v) for k, v in t.get("findings", {}).items()},
         ),
-        links=tuple(_link_from_json(x) for x in data.get("links", ())),
-        entries=tuple(
-            EntryRecord(
-                list_name=str(e["list"]),
-                title=str(e["title"]),
-                line=int(e.get("line", 0)),
-                section=tuple(str(s) for s in e.get("section", ())),
-                venue=_opt_str(e.get("venue")),
-                year=_opt_int(e.get("year")),
-            )
-            for e in data.get("entries", ())
-        ),
-        findings=tuple(_finding_from_json(x) for x in data.get("findings", ())),
+        links=array("links"),
+        entries=array("entries"),
+        findings=array("findings"),
     )
+
+
+# ------------------------------------------------------------------ reading in one pass
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class _NotStreamable(Exception):
+    """The text is not a plain JSON object: leave it to json.loads and its messages."""
+
+
+@dataclass
+class _ReadArray:
+    """One long array, its elements read into records as they were decoded."""
+
+    items: list[Any]
+    error: Exception | None = None  # the first element that was not a valid record
+
+    def records(self) -> tuple[Any, ...]:
+        if self.error is not None:
+            raise self.error
+        return tuple(self.items)
+
+
+def _read_array(text: str, at: int, reader: Callable[[Any], Any]) -> tuple[_ReadArray, int]:
+    """Decode the array starting at `text[at] == "["`, one element at a time, turning each
+    into its record at once: the dicts of 100,000 links never exist together."""
+    skip = _WHITESPACE.match
+    read = _ReadArray([])
+    at = skip(text, at + 1).end()
+    if text[at : at + 1] == "]":
+        return read, at + 1
+    while True:
+        value, at = _DECODER.raw_decode(text, at)
+        if read.error is None:
+            try:
+                read.items.append(reader(value))
+            except _SHAPE_ERRORS as exc:  # raised later, after the schema version check
+                read.items, read.error = [], exc
+        at = skip(text, at).end()
+        if text[at : at + 1] == "]":
+            return read, at + 1
+        if text[at : at + 1] != ",":
+            raise _NotStreamable
+        at = skip(text, at + 1).end()
+
+
+def _read_snapshot_text(text: str) -> Snapshot:
+    """`snapshot_from_json(json.loads(text))`, without ever building the whole dict.
+
+    The top-level object is decoded key by key with json's own scanner; the long arrays
+    element by element, each element read into its record at once. Anything unusual (not
+    an object, bad syntax) raises _NotStreamable so that json.loads reports it exactly.
+    """
+    skip = _WHITESPACE.match
+    at = skip(text, 0).end()
+    if text[at : at + 1] != "{":
+        raise _NotStreamable
+    head: dict[str, Any] = {}
+    arrays: dict[str, _ReadArray] = {}
+    at = skip(text, at + 1).end()
+    closed = text[at : at + 1] == "}"
+    at += closed
+    while not closed:
+        if text[at : at + 1] != '"':
+            raise _NotStreamable
+        key, at = _DECODER.raw_decode(text, at)
+        at = skip(text, at).end()
+        if text[at : at + 1] != ":":
+            raise _NotStreamable
+        at = skip(text, at + 1).end()
+        reader = _ARRAY_READERS.get(key)
+        # A repeated key: the last one wins, as with json.loads.
+        head.pop(key, None)
+        arrays.pop(key, None)
+        if reader is not None and text[at : at + 1] == "[":
+            arrays[key], at = _read_array(text, at, reader)
+        else:
+            head[key], at = _DECODER.raw_decode(text, at)
+        at = skip(text, at).end()
+        if text[at : at + 1] == ",":
+            at = skip(text, at + 1).end()
+        elif text[at : at + 1] == "}":
+            at, closed = at + 1, True
+        else:
+            raise _NotStreamable
+    if skip(text, at).end() != len(text):
+        raise _NotStreamable
+
+    def array(key: str) -> tuple[Any, ...]:
+        if key in arrays:
+            return arrays[key].records()
+        return tuple(_ARRAY_READERS[key](x) for x in head.get(key, ()))
+
+    return _snapshot_from_parts(head, array)
 
 
 def loads_snapshot(text: str, *, origin: str = "<snapshot>") -> Snapshot:
     try:
-        data = json.loads(text)
+        try:
+            return _read_snapshot_text(text)
+        except (_NotStreamable, json.JSONDecodeError):
+            # Not a plain object, or bad syntax: json.loads gives the error its usual
+            # message and line (or, for a valid non-object, the data to reject below).
+            data = json.loads(text)
+        return snapshot_from_json(data)
     except json.JSONDecodeError as exc:
         raise StateError(
             f"snapshot is not valid JSON ({exc.msg}); delete it or restore it from git "
@@ -735,9 +874,7 @@ def loads_snapshot(text: str, *, origin: str = "<snapshot>") -> Snapshot:
             path=origin,
             line=exc.lineno,
         ) from None
-    try:
-        return snapshot_from_json(data)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+    except _SHAPE_ERRORS as exc:
         detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise StateError(f"not a linkwarden snapshot: {detail}", path=origin) from None
 

@@ -31,7 +31,7 @@ from ..urls import host_of, normalize
 from ._hosts import HostPool
 from ._http import Checker, make_client
 from ._net import ConnectRule, NetworkOptions, ResolveRule, build_transport, forbidden_reason
-from ._sentinel import Sentinel
+from ._sentinel import CANARY_TIMEOUT, Sentinel
 
 __all__ = [
     "CheckRun",
@@ -47,6 +47,8 @@ __all__ = [
 
 # Workers per host beyond its concurrency (see `CheckRun.run`).
 SPARE_WORKERS = 2
+# Seconds between the starts of two hosts after the lead ones (see `CheckRun.run`).
+HOST_RAMP = 0.01
 
 
 class ProgressSink(Protocol):
@@ -78,6 +80,7 @@ class CheckRun:
         self.network = network
         self.progress = progress
         self.hosts = HostPool(settings)
+        self.sentinel: Sentinel | None = None  # the last run's, for its counts
         self._transport = transport
 
     async def run(self, urls: Iterable[str]) -> dict[str, LinkResult]:
@@ -100,12 +103,17 @@ class CheckRun:
             self.progress.start(len(keys))
         async with make_client(transport, self.settings) as client:
             checker = Checker(client, self.hosts, self.settings, base_wait=self.settings.retry_wait)
+            timeout = min(self.settings.timeout, CANARY_TIMEOUT)
 
             async def probe(url: str) -> bool:
-                return (await checker.check(normalize(url))).http_status is not None
+                return await checker.probe(url, timeout)
 
             sentinel = Sentinel(self.settings.canaries, probe)
+            self.sentinel = sentinel
+            checker.watch(sentinel)
             async with anyio.create_task_group() as group:
+                # The network is down: stop every check at once, mid-retry or not.
+                sentinel.set_on_down(group.cancel_scope.cancel)
 
                 async def worker(queue: deque[str]) -> None:
                     while queue:
@@ -114,9 +122,7 @@ class CheckRun:
                         results[key] = result
                         if self.progress is not None:
                             self.progress.advance(result)
-                        await sentinel.record(result)
                         if sentinel.down is not None:
-                            group.cancel_scope.cancel()
                             return
 
                 # Biggest hosts first: the busiest host is the run's critical path, so it
@@ -129,7 +135,16 @@ class CheckRun:
                     finally:
                         budget.release()
 
-                for host in sorted(queues, key=lambda h: -len(queues[h])):
+                ordered = sorted(queues, key=lambda h: -len(queues[h]))
+                # The lead hosts (at least half the work of the busiest) start at once;
+                # the others follow one every HOST_RAMP seconds. Started all at once, a
+                # hundred small hosts' connection set-ups would hold up the event loop,
+                # and with it the busiest host, the run's critical path, for the better
+                # part of a second; the small hosts have time to spare.
+                lead = sum(1 for h in ordered if 2 * len(queues[h]) >= len(queues[ordered[0]]))
+                for index, host in enumerate(ordered):
+                    if index >= lead:
+                        await anyio.sleep(HOST_RAMP)
                     queue = queues[host]
                     # A spare worker or two beyond the host's slots: while one sleeps in a
                     # retry backoff, follows a redirect to another host or turns an answer

@@ -30,7 +30,8 @@ from ..model import Hop, LinkResult, Status
 from ..urls import host_matches, host_of, is_pdf, normalize
 from . import _walls as walls
 from ._hosts import HostPool, Once, host_settings_for, parse_retry_after
-from ._retry import Failure, classify, with_retries
+from ._retry import CONNECTION_KINDS, Failure, classify, with_retries
+from ._sentinel import Sentinel
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -201,12 +202,30 @@ class Checker:
         settings: CheckSettings,
         *,
         base_wait: float = 0.5,
+        sentinel: Sentinel | None = None,
     ) -> None:
         self._client = client
         self._hosts = hosts
         self._settings = settings
         self._base_wait = base_wait
+        self._sentinel = sentinel  # sees every attempt (see _sentinel.py)
         self._oembed: Once[LinkResult] = Once()
+
+    def watch(self, sentinel: Sentinel) -> None:
+        """Report every request attempt to `sentinel` from now on."""
+        self._sentinel = sentinel
+
+    async def probe(self, url: str, timeout: float) -> bool:
+        """One GET, no retries, no host slot: did the server answer over HTTP at all?"""
+        try:
+            request = self._client.build_request(
+                "GET", url, timeout=httpx.Timeout(timeout, pool=None)
+            )
+            response = await self._client.send(request, stream=True)
+        except Exception:  # any failure to get an answer is a "no" here, never an error
+            return False
+        await response.aclose()
+        return True
 
     # --- one request ---------------------------------------------------------------------
 
@@ -282,11 +301,31 @@ class Checker:
                 break  # closing the stream now drops the rest unread
         return b"".join(chunks)[:limit]
 
+    async def _attempt(
+        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool
+    ) -> Fetched:
+        """One attempt, reported to the sentinel as soon as it ends (before any retry)."""
+        sentinel = self._sentinel
+        if sentinel is None:
+            return await self._send_once(method, url, cookies, read_body)
+        await sentinel.wait_clear()
+        try:
+            fetched = await self._send_once(method, url, cookies, read_body)
+        except Exception as exc:
+            try:
+                kind = classify(exc).kind
+            except Exception:
+                kind = "bug"
+            await sentinel.attempt(connection_failed=kind in CONNECTION_KINDS, answered=False)
+            raise
+        await sentinel.attempt(connection_failed=False, answered=True)
+        return fetched
+
     async def _send(
         self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, deadline: float
     ) -> Fetched:
         return await with_retries(
-            lambda: self._send_once(method, url, cookies, read_body),
+            lambda: self._attempt(method, url, cookies, read_body),
             retries=self._settings.retries,
             base_wait=self._base_wait,
             max_retry_after=self._settings.max_retry_after,

@@ -15,12 +15,16 @@ import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import certifi
 import httpcore
 import httpx
@@ -318,6 +322,37 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
         return self._inner.get_extra_info(info)
 
 
+DNS_LOOKUPS_AT_ONCE = 16
+
+
+async def _getaddrinfo_in_daemon_thread(host: bytes, port: int) -> list[tuple[Any, ...]]:
+    """`socket.getaddrinfo` in a daemon thread of its own, abandoned if we are cancelled.
+
+    A resolver that sits on a query (5 s and more when it drops one) must never hold up
+    the end of a run: not the loop's default executor (which the end of `anyio.run`
+    waits for), nor a worker thread (which the interpreter waits for at exit).
+    """
+    done = anyio.Event()
+    token = anyio.lowlevel.current_token()
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as exc:  # handed to the waiting task, which raises it
+            outcome.append(exc)
+        with contextlib.suppress(Exception):  # the run is over: nobody waits any more
+            anyio.from_thread.run_sync(done.set, token=token)
+
+    threading.Thread(target=work, name="linkwarden-dns", daemon=True).start()
+    await done.wait()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    infos: list[tuple[Any, ...]] = result
+    return infos
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that maps hosts, resolves names and guards private addresses."""
 
@@ -332,16 +367,51 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._inner = inner or httpcore.AnyIOBackend()
         self._gate = gate
         self._dns: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._dns_failures: dict[tuple[str, int], NameNotResolved] = {}
+        self._pending_dns: dict[tuple[str, int], anyio.Event] = {}
+        # A burst of a hundred lookups at once makes stub resolvers drop some (each then
+        # waits out the resolver's 5 s timeout): a few at a time is as fast and never stalls.
+        self._dns_limiter = anyio.CapacityLimiter(DNS_LOOKUPS_AT_ONCE)
 
     async def _lookup(self, host: str, port: int, timeout: float | None) -> tuple[str, ...]:
         if _is_ip(host):
             return (host,)
-        cached = self._dns.get((host, port))
+        key = (host, port)
+        cached = self._dns.get(key)
         if cached is not None:
             return cached
+        # One lookup per name at a time: the other connections to the host wait for it.
+        pending = self._pending_dns.get(key)
+        if pending is not None:
+            await pending.wait()
+            cached = self._dns.get(key)
+            if cached is not None:
+                return cached
+            failure = self._dns_failures.get(key)
+            if failure is not None:
+                raise failure
+        event = self._pending_dns[key] = anyio.Event()
+        try:
+            addresses = await self._resolve(host, port, timeout)
+        except NameNotResolved as exc:
+            if exc.permanent:
+                self._dns_failures[key] = exc  # no such name: it will not appear this run
+            raise
+        finally:
+            del self._pending_dns[key]
+            event.set()
+        self._dns[key] = addresses
+        return addresses
+
+    async def _resolve(self, host: str, port: int, timeout: float | None) -> tuple[str, ...]:
+        try:
+            encoded = host.encode("idna")
+        except UnicodeError as exc:
+            raise NameNotResolved(host, str(exc), permanent=True) from None
         try:
             with anyio.fail_after(timeout):
-                infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                async with self._dns_limiter:
+                    infos = await _getaddrinfo_in_daemon_thread(encoded, port)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
         except socket.gaierror as exc:
@@ -350,9 +420,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             ) from None
         except (UnicodeError, OSError) as exc:
             raise NameNotResolved(host, str(exc), permanent=True) from None
-        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-        self._dns[(host, port)] = addresses
-        return addresses
+        return tuple(dict.fromkeys(str(i[4][0]) for i in infos if not isinstance(i[4][0], int)))
 
     async def connect_tcp(
         self,

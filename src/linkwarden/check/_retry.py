@@ -77,7 +77,10 @@ def classify(exc: BaseException) -> Failure:
         or (isinstance(e, OSError) and e.errno == errno.ECONNREFUSED)
         for e in chain
     )
-    if refused or "refused" in text.lower() or "connect call failed" in text.lower():
+    # Only a real refusal (RST to our SYN) is `refused` (dead, not retried). asyncio words
+    # every failed connect "Connect call failed", whatever the errno (no route, address
+    # in use, reset under load): those are `connect`, retried, never a verdict of death.
+    if refused or "connection refused" in text.lower():
         return Failure("refused", "connection refused")
     if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
         return Failure("connect", f"cannot connect: {text}")

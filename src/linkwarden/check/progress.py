@@ -7,9 +7,6 @@ import time
 from collections import Counter
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from ..model import LinkResult, Status
 
 
@@ -17,6 +14,16 @@ class RichProgress:
     """A live progress bar with the running count of failures."""
 
     def __init__(self, stream: TextIO) -> None:
+        # rich is imported here, not at the top: a run in CI or with --quiet never needs it.
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._progress = Progress(
             TextColumn("checking"),
             BarColumn(),

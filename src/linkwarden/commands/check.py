@@ -12,27 +12,34 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
+import importlib
 import os
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 import anyio
 
-from .. import prmode
 from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
-from ..persist import SavedRun, previous_snapshot, reuse_for_max_age, save_run
-from ..report.annotations import render_annotations
 from ..sources import read_source
-from ..state import Snapshot, utc_now
 from ..urls import normalize
+
+# What runs after the checks (rules, snapshot, diff, reports) is imported lazily: while the
+# checks wait on the network, by `WarmUp`; the checks start sooner for it (docs/checker.md).
+if TYPE_CHECKING:
+    from ..persist import SavedRun
+    from ..prmode import PrScope
+    from ..state import Snapshot
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -153,6 +160,83 @@ def check_and_enrich_links(
 # --- rules --------------------------------------------------------------------------------
 
 
+# --- start-up and wind-down -------------------------------------------------------------
+
+# Modules only the stages after the checks need (rules, snapshot, diff, reports, jinja2).
+POST_CHECK_MODULES = (
+    "linkwarden.rules",
+    "linkwarden.persist",
+    "linkwarden.report",
+    "linkwarden.report.annotations",
+)
+
+
+class WarmUp:
+    """Imports the post-check modules in a thread while the checks wait on the network.
+
+    It starts once half the URLs are checked (a progress sink in front of the user's), not
+    at once: the first second of a run is a burst of connection set-ups that needs the CPU
+    (and the GIL) more. Importing is idempotent, so a failure here only means the import
+    happens, and fails with its real message, where the module is used.
+    """
+
+    def __init__(self, inner: ProgressSink | None, modules: Sequence[str] = POST_CHECK_MODULES):
+        self._inner = inner
+        self._modules = tuple(modules)
+        self._thread: threading.Thread | None = None
+        self._total = 0
+        self._done = 0
+
+    def _import_all(self) -> None:
+        for name in self._modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # re-raised, with its message, by the real import later
+                return
+
+    def begin(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._import_all, name="linkwarden-warm-up", daemon=True
+            )
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    # ProgressSink, passing everything on to the user's sink
+    def start(self, total: int) -> None:
+        self._total += total
+        if self._inner is not None:
+            self._inner.start(total)
+
+    def advance(self, result: LinkResult) -> None:
+        self._done += 1
+        if self._done * 2 >= self._total:
+            self.begin()
+        if self._inner is not None:
+            self._inner.advance(result)
+
+    def finish(self) -> None:
+        if self._inner is not None:
+            self._inner.finish()
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave what exists now (modules, the extracted lists) out of garbage collections.
+
+    The checks allocate many short-lived objects; each full collection would otherwise walk
+    every object of the lists too. Unfrozen afterwards (tests call `run` many times).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def evaluate_rules(
     lists: Sequence[ExtractedList],
     results: Mapping[str, LinkResult],
@@ -262,6 +346,8 @@ def persist(
     history carried from `previous` (default: OUT/latest.json), DIFF.md + diff.json when a
     previous snapshot exists, history.csv, and the reports. Every file written atomically;
     latest.json last."""
+    from ..persist import save_run
+
     return save_run(
         out_dir,
         lists,
@@ -272,6 +358,40 @@ def persist(
         previous=previous,
         duration_seconds=duration_seconds,
     )
+
+
+# --- the previous run ---------------------------------------------------------------------
+
+
+def load_previous(out_dir: Path) -> Snapshot | None:
+    """OUT/latest.json, read before the checks so that a corrupt one fails fast (exit 2).
+
+    Without one (a first run) the state modules are not even imported here.
+    """
+    if not os.path.lexists(out_dir / "latest.json"):
+        return None
+    from ..persist import previous_snapshot
+
+    return previous_snapshot(out_dir)
+
+
+def pr_scope(
+    ref: str | None, lists: Sequence[ExtractedList], previous: Snapshot | None, out_dir: Path
+) -> PrScope | None:
+    if not ref:
+        return None
+    from .. import prmode
+
+    return prmode.scope_for(ref, lists, previous, out_dir / "latest.json")
+
+
+def reused_results(previous: Snapshot | None, max_age: Any) -> dict[str, LinkResult]:
+    if max_age is None:
+        return {}
+    from ..persist import reuse_for_max_age
+    from ..state import utc_now
+
+    return reuse_for_max_age(previous, max_age, utc_now())
 
 
 # --- the command --------------------------------------------------------------------------
@@ -301,25 +421,29 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         settings = effective_settings(args, settings_for(args))
         network = network_options(args, settings.check)
         lists = load_lists(args)
-        previous = previous_snapshot(out_dir)
+        previous = load_previous(out_dir)
         # --changed-since REF (PR mode, prmode.py): only links on changed lines are checked.
-        ref = getattr(args, "changed_since", None)
-        pr = prmode.scope_for(ref, lists, previous, out_dir / "latest.json")
+        pr = pr_scope(getattr(args, "changed_since", None), lists, previous, out_dir)
         # --max-age: healthy results younger than that are reused; failures re-checked.
-        reused = reuse_for_max_age(previous, getattr(args, "max_age", None), utc_now())
+        reused = reused_results(previous, getattr(args, "max_age", None))
         wanted = link_urls(lists) if pr is None else pr.urls_to_check(lists)
         todo = [u for u in wanted if normalize(u) not in reused]
         # enrichment (docs/enrichment.md): the arXiv/GitHub APIs verify their links while
         # the HTTP checks run for the rest; API results override HTTP checks for those URLs.
-        checked, enrichment = check_and_enrich_links(
-            lists, todo, settings, network, progress, args, everything=pr is None
-        )
+        warm_up = WarmUp(progress)
+        with frozen_heap():
+            checked, enrichment = check_and_enrich_links(
+                lists, todo, settings, network, warm_up, args, everything=pr is None
+            )
+        warm_up.join()
         for note in enrichment.notes:
             print(f"linkwarden: {note}", file=err)
         results = {**(pr.reused_results() if pr else {}), **reused, **checked}
         enrichment = pr.with_snapshot_metadata(enrichment) if pr else enrichment
         findings = evaluate_rules(lists, results, settings, enrichment)
         if pr is not None:  # PR mode reports the changed lines only, never writes the snapshot
+            from .. import prmode
+
             return prmode.finish(
                 pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
                 annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
@@ -349,6 +473,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(summary_line(results, saved.snapshot.findings, time.monotonic() - started), file=err)
     print(f"linkwarden check: wrote {saved.path}", file=err)
     if getattr(args, "annotations", False):  # GitHub Actions annotations (docs/automation.md)
+        from ..report.annotations import render_annotations
+
         out.write(render_annotations(saved.snapshot.findings))
     # --fail-on (default any): quarantine has turned errors of suspect links into warnings.
     return saved.exit_code(getattr(args, "fail_on", None) or "any")

@@ -17,7 +17,7 @@ STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A line of a list, with its upstream blob URL when the list's upstream is known."""
 
@@ -43,7 +43,7 @@ class RuleInfo:
     help_uri: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingRow:
     code: str
     rule: str
@@ -57,7 +57,7 @@ class FindingRow:
     status: str | None = None  # observed status of that link's URL
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRow:
     """One checked URL with every place it stands."""
 
