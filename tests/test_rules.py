@@ -686,3 +686,33 @@ def test_every_rule_is_documented_with_its_default_severity() -> None:
         assert row in doc, f"table row for {rule.code} missing or wrong: {row}"
         section = doc.split(f"### {rule.code} {rule.name}\n", 1)[1].split("\n### ", 1)[0]
         assert f"- **Default:** {rule.severity}" in section
+
+
+def test_cross_list_same_paper_is_one_finding_per_entry() -> None:
+    # Same paper (arXiv ID) and same code repository in two lists: the paper finding says
+    # it; the shared code link adds nothing and is not reported again.
+    a = (
+        ListBuilder(name="a", path="a.md")
+        .entry("Wav2Lip", 5)
+        .link("https://arxiv.org/abs/2008.10010")
+        .link("https://github.com/Rudrabha/Wav2Lip", Role.CODE)
+        .build()
+    )
+    b = (
+        ListBuilder(name="b", path="b.md")
+        .entry("Wav2Lip", 9)
+        .link("https://arxiv.org/pdf/2008.10010.pdf")
+        .link("https://github.com/Rudrabha/Wav2Lip", Role.CODE)
+        .build()
+    )
+    found = codes(evaluate([a, b]), "LW503")
+    assert [(f.path, "arXiv 2008.10010" in f.message) for f in found] == [
+        ("a.md", True),
+        ("b.md", True),
+    ]
+    # Without the shared arXiv ID, the shared repository is what links the two entries.
+    c = ListBuilder(name="c", path="c.md").entry("Wav2Lip code", 3).link(
+        "https://github.com/Rudrabha/Wav2Lip", Role.CODE).build()
+    found = codes(evaluate([a, c]), "LW503")
+    assert sorted(f.path for f in found) == ["a.md", "c.md"]
+    assert all(f.url == "https://github.com/Rudrabha/Wav2Lip" for f in found)

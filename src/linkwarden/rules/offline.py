@@ -477,7 +477,22 @@ def cross_list_duplicates(corpus: Corpus) -> Iterator[CorpusHit]:
             key = _cross_key(link)
             if key is not None:
                 first.setdefault(key, {}).setdefault(listing.source.name, link)
+    # An entry already known to be the same paper as elsewhere (by its arXiv ID) gets that
+    # one finding; its code and project links being shared too says nothing new.
+    same_paper = {
+        (name, link.entry)
+        for key, per_list in first.items()
+        if key.startswith("arXiv ") and len(per_list) > 1
+        for name, link in per_list.items()
+        if link.entry is not None
+    }
     for key, per_list in first.items():
+        if not key.startswith("arXiv "):
+            per_list = {
+                name: link
+                for name, link in per_list.items()
+                if (name, link.entry) not in same_paper
+            }
         if len(per_list) < 2:
             continue
         for name, link in per_list.items():
