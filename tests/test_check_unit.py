@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 
 import anyio
@@ -303,7 +303,7 @@ def test_head_first_for_files_then_get_when_refused() -> None:
 def test_get_reads_at_most_max_body() -> None:
     received: list[int] = []
 
-    async def endless() -> object:
+    async def endless() -> AsyncIterator[bytes]:
         for _ in range(1000):
             received.append(4096)
             yield b"<html><title>Big</title>" + b"x" * 4096

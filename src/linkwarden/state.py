@@ -766,10 +766,64 @@ def _snapshot_from_parts(
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+READ_BLOCK = 1 << 20  # characters read from a snapshot file at a time
+# No element of a snapshot comes near this: more unread text than this that still does
+# not decode is bad syntax, not a block boundary, and is left to json.loads to report.
+_LONGEST_PIECE = 32 << 20
 
 
 class _NotStreamable(Exception):
-    """The text is not a plain JSON object: leave it to json.loads and its messages."""
+    """Not a plain JSON object, or bad syntax: leave it to json.loads and its messages."""
+
+
+class _Cursor:
+    """JSON text read a block at a time: only the part not yet decoded is kept."""
+
+    def __init__(self, read: Callable[[int], str]) -> None:
+        self._read = read
+        self._text = ""
+        self._at = 0
+        self._eof = False
+
+    def _more(self) -> bool:
+        if self._eof:
+            return False
+        block = self._read(READ_BLOCK)
+        if not block:
+            self._eof = True
+            return False
+        self._text = self._text[self._at :] + block
+        self._at = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ('' at the end of the text)."""
+        while True:
+            self._at = _WHITESPACE.match(self._text, self._at).end()
+            if self._at < len(self._text) or not self._more():
+                return self._text[self._at : self._at + 1]
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise _NotStreamable
+        self._at += 1
+
+    def value(self) -> Any:
+        """Decode the JSON value that starts at the next character."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._text, self._at)
+            except json.JSONDecodeError:
+                # Cut off by the end of the block, or bad syntax (then json.loads reports)?
+                if len(self._text) - self._at > _LONGEST_PIECE or not self._more():
+                    raise _NotStreamable from None
+                continue
+            # A number that ends with the block may go on in the next one.
+            if end == len(self._text) and self._more():
+                continue
+            self._at = end
+            return value
 
 
 @dataclass
@@ -785,69 +839,58 @@ class _ReadArray:
         return tuple(self.items)
 
 
-def _read_array(text: str, at: int, reader: Callable[[Any], Any]) -> tuple[_ReadArray, int]:
-    """Decode the array starting at `text[at] == "["`, one element at a time, turning each
-    into its record at once: the dicts of 100,000 links never exist together."""
-    skip = _WHITESPACE.match
+def _read_array(cursor: _Cursor, reader: Callable[[Any], Any]) -> _ReadArray:
+    """Decode the array at the cursor one element at a time, turning each into its record
+    at once: the dicts of 100,000 links never exist together."""
     read = _ReadArray([])
-    at = skip(text, at + 1).end()
-    if text[at : at + 1] == "]":
-        return read, at + 1
+    cursor.expect("[")
+    if cursor.peek() == "]":
+        cursor.expect("]")
+        return read
     while True:
-        value, at = _DECODER.raw_decode(text, at)
+        value = cursor.value()
         if read.error is None:
             try:
                 read.items.append(reader(value))
             except _SHAPE_ERRORS as exc:  # raised later, after the schema version check
                 read.items, read.error = [], exc
-        at = skip(text, at).end()
-        if text[at : at + 1] == "]":
-            return read, at + 1
-        if text[at : at + 1] != ",":
-            raise _NotStreamable
-        at = skip(text, at + 1).end()
+        if cursor.peek() == "]":
+            cursor.expect("]")
+            return read
+        cursor.expect(",")
 
 
-def _read_snapshot_text(text: str) -> Snapshot:
-    """`snapshot_from_json(json.loads(text))`, without ever building the whole dict.
+def _read_snapshot(read: Callable[[int], str]) -> Snapshot:
+    """`snapshot_from_json(json.loads(text))` for the text `read(n)` returns piece by
+    piece, without ever holding the whole text or the whole dict.
 
     The top-level object is decoded key by key with json's own scanner; the long arrays
     element by element, each element read into its record at once. Anything unusual (not
     an object, bad syntax) raises _NotStreamable so that json.loads reports it exactly.
     """
-    skip = _WHITESPACE.match
-    at = skip(text, 0).end()
-    if text[at : at + 1] != "{":
-        raise _NotStreamable
+    cursor = _Cursor(read)
     head: dict[str, Any] = {}
     arrays: dict[str, _ReadArray] = {}
-    at = skip(text, at + 1).end()
-    closed = text[at : at + 1] == "}"
-    at += closed
+    cursor.expect("{")
+    closed = cursor.peek() == "}"
     while not closed:
-        if text[at : at + 1] != '"':
+        if cursor.peek() != '"':
             raise _NotStreamable
-        key, at = _DECODER.raw_decode(text, at)
-        at = skip(text, at).end()
-        if text[at : at + 1] != ":":
-            raise _NotStreamable
-        at = skip(text, at + 1).end()
+        key = cursor.value()
+        cursor.expect(":")
         reader = _ARRAY_READERS.get(key)
         # A repeated key: the last one wins, as with json.loads.
         head.pop(key, None)
         arrays.pop(key, None)
-        if reader is not None and text[at : at + 1] == "[":
-            arrays[key], at = _read_array(text, at, reader)
+        if reader is not None and cursor.peek() == "[":
+            arrays[key] = _read_array(cursor, reader)
         else:
-            head[key], at = _DECODER.raw_decode(text, at)
-        at = skip(text, at).end()
-        if text[at : at + 1] == ",":
-            at = skip(text, at + 1).end()
-        elif text[at : at + 1] == "}":
-            at, closed = at + 1, True
-        else:
-            raise _NotStreamable
-    if skip(text, at).end() != len(text):
+            head[key] = cursor.value()
+        closed = cursor.peek() == "}"
+        if not closed:
+            cursor.expect(",")
+    cursor.expect("}")
+    if cursor.peek() != "":
         raise _NotStreamable
 
     def array(key: str) -> tuple[Any, ...]:
@@ -858,14 +901,34 @@ def _read_snapshot_text(text: str) -> Snapshot:
     return _snapshot_from_parts(head, array)
 
 
+def _reader_of(text: str) -> Callable[[int], str]:
+    """`read(n)` over a string, like a file's."""
+    position = 0
+
+    def read(n: int) -> str:
+        nonlocal position
+        block = text[position : position + n]
+        position += len(block)
+        return block
+
+    return read
+
+
 def loads_snapshot(text: str, *, origin: str = "<snapshot>") -> Snapshot:
+    return _loaded(lambda: _read_snapshot(_reader_of(text)), lambda: text, origin)
+
+
+def _loaded(
+    streamed: Callable[[], Snapshot], whole_text: Callable[[], str], origin: str
+) -> Snapshot:
+    """The snapshot read by `streamed`; when that finds the text unusual, json.loads of
+    `whole_text()` gives the error its usual message and line (or, for valid JSON that
+    is not an object, the data to reject). Errors become StateError."""
     try:
         try:
-            return _read_snapshot_text(text)
-        except (_NotStreamable, json.JSONDecodeError):
-            # Not a plain object, or bad syntax: json.loads gives the error its usual
-            # message and line (or, for a valid non-object, the data to reject below).
-            data = json.loads(text)
+            return streamed()
+        except _NotStreamable:
+            data = json.loads(whole_text())
         return snapshot_from_json(data)
     except json.JSONDecodeError as exc:
         raise StateError(
@@ -874,16 +937,30 @@ def loads_snapshot(text: str, *, origin: str = "<snapshot>") -> Snapshot:
             path=origin,
             line=exc.lineno,
         ) from None
+    except UnicodeDecodeError:
+        raise  # a ValueError too, but about the file, not its fields: the caller says so
     except _SHAPE_ERRORS as exc:
         detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise StateError(f"not a linkwarden snapshot: {detail}", path=origin) from None
 
 
 def load_snapshot(path: Path | str) -> Snapshot | None:
-    """The snapshot at `path`; None when there is none; StateError when it is unusable."""
+    """The snapshot at `path`; None when there is none; StateError when it is unusable.
+
+    Read a block at a time (see `_read_snapshot`): a 100,000-link snapshot is never held
+    in memory as one string or one dict, only as the records it becomes.
+    """
     target = Path(path)
+
+    def streamed() -> Snapshot:
+        with open(target, encoding="utf-8") as handle:
+            return _read_snapshot(handle.read)
+
+    def whole_text() -> str:
+        return target.read_text(encoding="utf-8")
+
     try:
-        text = target.read_text(encoding="utf-8")
+        return _loaded(streamed, whole_text, str(target))
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -892,7 +969,6 @@ def load_snapshot(path: Path | str) -> Snapshot | None:
         raise StateError("snapshot is not UTF-8 text", path=str(target)) from None
     except OSError as exc:
         raise StateError(f"cannot read snapshot: {exc.strerror}", path=str(target)) from None
-    return loads_snapshot(text, origin=str(target))
 
 
 def write_snapshot(path: Path | str, snapshot: Snapshot) -> None:
@@ -1072,10 +1148,14 @@ def build_snapshot(
         if result is None:
             result = prior.to_result(via="snapshot") if prior else _unchecked(url, stamp)
         record = _record(url, result, prior, settings.quarantine_runs, stamp)
+        # Popped: each URL's list is freed as soon as its record has the sorted tuple.
+        locations = tuple(sorted(where.pop(url), key=Location.sort_key))
+        if prior is not None and prior.locations == locations:
+            locations = prior.locations  # one copy for both runs' snapshots (most links)
         records.append(
             replace(
                 record,
-                locations=tuple(sorted(where[url], key=Location.sort_key)),
+                locations=locations,
                 enrichment=(
                     _link_enrichment(url, enrichment, badges.get(url))
                     if enrichment is not None
