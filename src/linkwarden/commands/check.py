@@ -15,7 +15,6 @@ import dataclasses
 import gc
 import importlib
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-REPORT_VERSION = 1
 DEFAULT_OUT = Path("reports")
 
 
@@ -243,92 +241,14 @@ def evaluate_rules(
     settings: Settings,
     enrichment: Enrichment | None = None,
 ) -> list[Finding]:
-    """All rules over the lists and results (skipped while `linkwarden.rules` is missing)."""
-    try:
-        from ..rules import evaluate, validate_overrides
-    except ImportError:  # pragma: no cover - only before the rules module lands
-        return []
+    """All rules over the lists and results; severities as configured."""
+    from ..rules import evaluate, validate_overrides  # imported late: start-up time
+
     validate_overrides(settings.severity, settings.source)
     return evaluate(lists, results, enrichment, severity=settings.severity)
 
 
 # --- persistence --------------------------------------------------------------------------
-
-
-def _result_record(result: LinkResult) -> dict[str, Any]:
-    return {
-        "url": result.url,
-        "status": result.status.value,
-        "final_url": result.final_url,
-        "http_status": result.http_status,
-        "chain": [{"url": h.url, "status": h.status, "location": h.location} for h in result.chain],
-        "reason": result.reason,
-        "error_kind": result.error_kind,
-        "suggestion": result.suggestion,
-        "elapsed_ms": result.elapsed_ms,
-        "checked_at": result.checked_at,
-        "content_type": result.content_type,
-        "title": result.title,
-        "via": result.via,
-    }
-
-
-def link_records(
-    lists: Sequence[ExtractedList], results: Mapping[str, LinkResult]
-) -> list[dict[str, Any]]:
-    """One record per checked URL, with every place in the lists where it stands."""
-    locations: dict[str, list[dict[str, Any]]] = {}
-    for listing in lists:
-        for link in listing.links:
-            key = normalize(link.url) if is_checkable(link.url) else None
-            if key is None or key not in results:
-                continue
-            locations.setdefault(key, []).append(
-                {
-                    "list": link.list_name,
-                    "path": link.path,
-                    "line": link.line,
-                    "text": link.text,
-                    "role": link.role.value,
-                    "raw": link.raw,
-                }
-            )
-    records = []
-    for key in sorted(results):
-        record = _result_record(results[key])
-        record["locations"] = locations.get(key, [])
-        records.append(record)
-    return records
-
-
-def _finding_record(finding: Finding) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "list": finding.list_name,
-        "path": finding.path,
-        "line": finding.line,
-        "message": finding.message,
-        "url": finding.url,
-        "suggestion": finding.suggestion,
-        "entry": finding.entry,
-    }
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def persist(
