@@ -214,6 +214,7 @@ def test_flaky_503_then_200_is_ok_not_dead(simweb: SimWeb, workdir: Path, capsys
     simweb.set(HOST, "/flaky", Flaky(times=2, status=503))
     rec = one(simweb, workdir, f"https://{HOST}/flaky", capsys)
     assert rec["status"] == "ok"
+    simweb.wait_idle(HOST)  # the server may not have logged the last answer's status yet
     assert [r.status for r in simweb.requests(HOST, path="/flaky")] == [503, 503, 200]
 
 

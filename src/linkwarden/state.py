@@ -327,9 +327,7 @@ def atomic_write_chunks(path: Path | str, chunks: Iterable[str]) -> None:
     except OSError as exc:
         raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
     try:
-        with os.fdopen(
-            fd, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER
-        ) as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
@@ -652,8 +650,7 @@ def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
         first_failed_at=_opt_shared(d.get("first_failed_at")),
         consecutive_failures=int(d.get("consecutive_failures", 0)),
         history=tuple(
-            Observation(_shared(o["checked_at"]), Status(o["status"]))
-            for o in d.get("history", ())
+            Observation(_shared(o["checked_at"]), Status(o["status"])) for o in d.get("history", ())
         ),
         locations=tuple(_location_from_json(x) for x in d.get("locations", ())),
         enrichment=_enrichment_from_json(d["enrichment"]) if d.get("enrichment") else None,
@@ -662,12 +659,12 @@ def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
 
 def _finding_from_json(d: Mapping[str, Any]) -> Finding:
     return Finding(
-        code=str(d["code"]),
-        rule=str(d.get("rule", "")),
+        code=_shared(d["code"]),
+        rule=_shared(d.get("rule", "")),
         severity=Severity(d["severity"]),
         message=str(d.get("message", "")),
-        list_name=str(d.get("list", "")),
-        path=str(d.get("path", "")),
+        list_name=_shared(d.get("list", "")),
+        path=_shared(d.get("path", "")),
         line=int(d.get("line", 0)),
         url=_opt_str(d.get("url")),
         suggestion=_opt_str(d.get("suggestion")),
@@ -765,6 +762,14 @@ def _snapshot_from_parts(
 # ------------------------------------------------------------------ reading in one pass
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_whitespace(text: str, at: int) -> int:
+    """The index of the first character at or after `at` that is not JSON whitespace."""
+    found = _WHITESPACE.match(text, at)
+    return found.end() if found else at  # the pattern matches everywhere; for the types
+
+
 _DECODER = json.JSONDecoder()
 READ_BLOCK = 1 << 20  # characters read from a snapshot file at a time
 # No element of a snapshot comes near this: more unread text than this that still does
@@ -799,7 +804,7 @@ class _Cursor:
     def peek(self) -> str:
         """The next character that is not whitespace ('' at the end of the text)."""
         while True:
-            self._at = _WHITESPACE.match(self._text, self._at).end()
+            self._at = _skip_whitespace(self._text, self._at)
             if self._at < len(self._text) or not self._more():
                 return self._text[self._at : self._at + 1]
 

@@ -538,6 +538,25 @@ class SimWeb:
         with self._lock:
             return self._counters.in_flight.get(host.lower(), 0)
 
+    def wait_idle(self, host: str | None = None, *, timeout: float = 10.0) -> None:
+        """Wait until no request (to `host`, or at all) is being handled.
+
+        A client can read the last byte of a response before the server thread has run
+        the bookkeeping after it (`status`, `finished`, `bytes_sent` of the log entry).
+        Call this after a client returns and before asserting on those fields; a request
+        still being handled after `timeout` seconds raises TimeoutError.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                flights = self._counters.in_flight
+                busy = flights.get(host.lower(), 0) if host else sum(flights.values())
+            if busy == 0:
+                return
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"simweb: {busy} request(s) still in flight after {timeout} s")
+            time.sleep(0.002)
+
     def gaps(self, host: str, *, path: str | None = None) -> list[float]:
         """Seconds between the starts of consecutive requests to `host` (or one path)."""
         starts = sorted(e.started for e in self.requests(host, path=path))

@@ -8,7 +8,8 @@
 
 `write_reports` is what `check` calls: it renders the requested formats and streams each
 into its file atomically (temporary file + rename, via `state.atomic_write_chunks`), so a
-reader never sees half a report and a large report is never one string in memory. `latest.json`, `history.csv` and `DIFF.md` belong to state/diff.
+reader never sees half a report and a large report is never one string in memory.
+`latest.json`, `history.csv` and `DIFF.md` belong to state/diff.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .annotations import render_annotations
 from .build import build_report_data, default_rules, rule_infos
 from .history import parse_history
 from .html import iter_html, render_html
-from .markdown import render_markdown
+from .markdown import iter_markdown, render_markdown
 from .sarif import iter_sarif, render_sarif
 from .view import ReportData, RuleInfo
 
@@ -40,7 +41,7 @@ _RENDERERS = {
 }
 # The same texts in pieces, for writing: identical bytes, never one whole string.
 _STREAMERS: dict[str, Callable[[ReportData], Iterable[str]]] = {
-    "markdown": lambda data: (render_markdown(data),),  # short: findings and summaries only
+    "markdown": iter_markdown,
     "html": iter_html,
     "sarif": iter_sarif,
 }

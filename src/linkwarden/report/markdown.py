@@ -7,7 +7,7 @@ the escape module for the exact rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..model import Severity, Status
 from .escape import md_link, md_text, shorten
@@ -130,23 +130,32 @@ def _finding_cells(f: FindingRow) -> list[str]:
     ]
 
 
-def _findings(data: ReportData) -> list[str]:
-    out = ["## Findings", ""]
+def _findings(data: ReportData) -> Iterator[str]:
+    """The findings section line by line: with 100,000 findings its table is the bulk of
+    the report, so it is made as it is written, never held whole."""
+    yield from ("## Findings", "")
     if not data.findings:
-        return [*out, "No findings."]
+        yield "No findings."
+        return
+    first = True
     for severity in Severity:
         rows = data.findings_of(severity)
         if not rows:
             continue
+        if not first:
+            yield ""  # a blank line between two severities' tables
+        first = False
         title = f"{SEVERITY_TITLES[severity]} ({len(rows)})"
-        table = _table(
-            ["where", "rule", "message", "entry", "URL"],
-            ["---", "---", "---", "---", "---"],
-            (_finding_cells(f) for f in rows),
-        )
+        yield from (f"### {title}", "")
         fold = severity is Severity.INFO or len(rows) > FOLD_AFTER
-        out += [f"### {title}", "", *_fold(title, table, fold=fold), ""]
-    return out[:-1]
+        if fold:
+            yield from ("<details>", f"<summary>{title}</summary>", "")
+        yield "| " + " | ".join(("where", "rule", "message", "entry", "URL")) + " |"
+        yield "| " + " | ".join(("---",) * 5) + " |"
+        for f in rows:
+            yield "| " + " | ".join(cell or " " for cell in _finding_cells(f)) + " |"
+        if fold:
+            yield from ("", "</details>")
 
 
 def _quarantine(data: ReportData) -> list[str]:
@@ -257,6 +266,11 @@ def _repos(data: ReportData) -> list[str]:
 
 def render_markdown(data: ReportData) -> str:
     """REPORT.md as text (ends with one newline)."""
+    return "".join(iter_markdown(data))
+
+
+def iter_markdown(data: ReportData) -> Iterator[str]:
+    """REPORT.md line by line (each with its newline), as `render_markdown` joins them."""
     header = [
         "# Link health report",
         "",
@@ -268,21 +282,25 @@ def render_markdown(data: ReportData) -> str:
         ),
         "",
     ]
-    sections = [
-        _summary(data),
-        _changes(data),
-        _lists(data),
-        _findings(data),
-        _quarantine(data),
-        _papers(data),
-        _repos(data),
+    sections: list[Callable[[ReportData], Iterable[str]]] = [
+        _summary,
+        _changes,
+        _lists,
+        _findings,
+        _quarantine,
+        _papers,
+        _repos,
     ]
-    body: list[str] = list(header)
+    yield from (line + "\n" for line in header)
     for section in sections:
-        if section:
-            body += [*section, ""]
-    body.append(
+        lines = iter(section(data))
+        first = next(lines, None)
+        if first is None:  # an empty section is left out, blank line and all
+            continue
+        yield first + "\n"
+        yield from (line + "\n" for line in lines)
+        yield "\n"
+    yield (
         "<sub>Text from the lists and from remote sites is escaped in this report "
-        "(see docs/reports.md): it cannot mention anyone, add links or break tables.</sub>"
+        "(see docs/reports.md): it cannot mention anyone, add links or break tables.</sub>\n"
     )
-    return "\n".join(body) + "\n"
