@@ -8,7 +8,10 @@ Run 1, the five lists: every URL of `sources/*.md` is served by the simulated we
 (tests/simweb) with one fixed latency per host drawn from 20-150 ms, and so are the fake
 arXiv and GitHub APIs (tests/simweb/fake_arxiv.py, fake_github.py, seeded from
 tests/simweb/data/enrich_seed.json), mounted at export.arxiv.org and api.github.com
-exactly as tests/test_enrich_e2e.py mounts them, with latencies from the same draw. A
+exactly as tests/test_enrich_e2e.py mounts them, with latencies from the same draw.
+Files answer with the content type the real hosts send (badges and images as images,
+arxiv.org/pdf/ID and dl.acm.org/doi/pdf/ as PDF; world_from_sources would answer them
+with an HTML page, which a HEAD-first checker has to fetch again with GET). A
 little realistic trouble is mixed in, the same for every row: ieeexplore.ieee.org answers
 every request with a 403 bot wall, three papers are gone, one repository is deleted and
 three are renamed (the seed's), and one GitHub page fails once with 503 before it answers.
@@ -95,6 +98,7 @@ from simweb import (  # noqa: E402  (tests/ is put on sys.path just above)
     Flaky,
     NotFound,
     Page,
+    Raw,
     Redirect,
     SimWeb,
     plausible_title,
@@ -105,6 +109,7 @@ from simweb import (  # noqa: E402  (tests/ is put on sys.path just above)
 from simweb.fake_arxiv import FakeArxiv  # noqa: E402
 from simweb.fake_github import SEED as GITHUB_SEED  # noqa: E402
 from simweb.fake_github import FakeGithub  # noqa: E402
+from simweb.sources import SMALL_PDF  # noqa: E402
 from simweb.world import World  # noqa: E402
 
 PYTHON = sys.executable
@@ -278,6 +283,26 @@ class Rig:
     deleted: list[str]  # repositories that are gone
 
 
+# What real sites send for files: world_from_sources answers every URL without a .pdf suffix
+# with an HTML page, which a HEAD-first checker must then fetch again with GET.
+_IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".gif": "image/gif",
+                ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}  # fmt: skip
+_PDF = Raw(headers=(("content-type", "application/pdf"),), body=SMALL_PDF)
+
+
+def _real_content(host: str, key: str) -> Raw | None:
+    """The answer the real host gives at `key` when it is a file, not a page."""
+    path = key.split("?", 1)[0].lower()
+    suffix = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
+    if host == "img.shields.io":  # every badge is an SVG image
+        suffix = ".svg"
+    if suffix in _IMAGE_TYPES:
+        return Raw(headers=(("content-type", _IMAGE_TYPES[suffix]),), body=b"<svg/>")
+    if (host, path.split("/")[1]) == ("arxiv.org", "pdf") or path.startswith("/doi/pdf/"):
+        return _PDF  # arxiv.org/pdf/ID, dl.acm.org/doi/pdf/DOI (no .pdf suffix)
+    return None
+
+
 def _arxiv_id(path: str) -> str | None:
     match = _ARXIV_PATH.match(path)
     return match.group(1) if match else None
@@ -294,6 +319,11 @@ def troubled_rig() -> Rig:
     """
     world = world_from_sources(latency=LATENCY, seed=0)
     arxiv_api, github_api = FakeArxiv.seeded(), FakeGithub.seeded()
+    for host, spec in world.hosts.items():
+        for key, behaviour in spec.routes.items():
+            real = _real_content(host, key) if isinstance(behaviour, Page) else None
+            if real is not None:
+                spec.routes[key] = real
     ieee = world.hosts.get("ieeexplore.ieee.org")
     if ieee is not None:
         ieee.routes.clear()

@@ -24,7 +24,9 @@ from linkwarden.errors import StateError
 from linkwarden.model import Finding, Role, Severity, Status
 from linkwarden.report import FILES, build_report_data, render_reports, write_reports
 from linkwarden.report.html import iter_html, render_html
+from linkwarden.report.markdown import render_markdown
 from linkwarden.report.sarif import iter_sarif, render_sarif, sarif_document
+from linkwarden.report.view import LinkSummary
 from linkwarden.state import (
     Snapshot,
     dumps_snapshot,
@@ -344,3 +346,17 @@ def test_writing_html_needs_no_more_memory_for_more_links(tmp_path: Path) -> Non
     # Rendering costs the same whatever the page's size (the template, one row at a time);
     # joining the page into one string cost its size again and more.
     assert big_extra - small_extra < (big_size - small_size) / 10, (small_extra, big_extra)
+
+
+def test_link_rows_are_made_on_demand_and_counted_without_rows() -> None:
+    for snapshot in (sample_snapshot(), big_snapshot(120)):
+        data = build_report_data(snapshot, rules=RULES)
+        rows = tuple(data.links)
+        assert len(data.links) == len(snapshot.links) == len(rows)
+        assert data.links[3] == rows[3] and tuple(data.links[2:5]) == rows[2:5]
+        # The summary counted from the records is what counting the rows gives...
+        assert data.summary == LinkSummary.of(rows)
+        # ...so a report from plain rows (as tests build them) is the same report.
+        plain = replace(data, links=rows, summary=None)
+        assert render_html(plain) == render_html(data)
+        assert render_markdown(plain) == render_markdown(data)

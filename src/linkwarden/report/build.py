@@ -11,7 +11,8 @@ This is the one place that knows the snapshot's shape. Counting rules:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 from ..diff import RunDiff
 from ..model import Finding, Severity, Status, Upstream
@@ -25,6 +26,7 @@ from .view import (
     FindingRow,
     HistoryPoint,
     LinkRow,
+    LinkSummary,
     ListHealth,
     Location,
     PaperRow,
@@ -102,6 +104,60 @@ def _link_row(record: LinkRecord, ups: dict[str, Upstream]) -> LinkRow:
         effective=record.effective.value,
         history=tuple(o.status.value for o in record.history),
         suggestion=record.suggestion,
+    )
+
+
+class LinkRows(Sequence[LinkRow]):
+    """A snapshot's links as report rows, each made when it is read.
+
+    With 100,000 links a tuple of rows would be a second copy of the snapshot in memory;
+    the renderers walk the rows once (the HTML table) and take every count from the
+    `LinkSummary` that `_link_summary` makes from the records directly.
+    """
+
+    def __init__(self, records: Sequence[LinkRecord], ups: dict[str, Upstream]) -> None:
+        self._records = records
+        self._ups = ups
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> LinkRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LinkRow]: ...
+
+    def __getitem__(self, index: int | slice) -> LinkRow | Sequence[LinkRow]:
+        if isinstance(index, slice):
+            return LinkRows(self._records[index], self._ups)
+        return _link_row(self._records[index], self._ups)
+
+    def __iter__(self) -> Iterator[LinkRow]:
+        return (_link_row(record, self._ups) for record in self._records)
+
+
+def _link_summary(records: Sequence[LinkRecord], ups: dict[str, Upstream]) -> LinkSummary:
+    """`LinkSummary.of` the rows of `records`, without making a row per link."""
+    counts: Counter[Status] = Counter()
+    occurrences = 0
+    quarantined: list[LinkRow] = []
+    lists: set[str] = set()
+    roles: set[str] = set()
+    for record in records:
+        counts[record.status] += 1
+        occurrences += len(record.locations)
+        if record.quarantined:
+            quarantined.append(_link_row(record, ups))
+        for loc in record.locations:
+            lists.add(loc.list_name)
+            roles.add(loc.role.value)
+    return LinkSummary(
+        statuses={s: counts.get(s, 0) for s in STATUS_ORDER},
+        occurrences=occurrences,
+        quarantined=tuple(quarantined),
+        lists=tuple(sorted(lists)),
+        roles=tuple(sorted(roles)),
     )
 
 
@@ -268,7 +324,8 @@ def build_report_data(
         generated_at=snapshot.run.generated_at,
         duration_seconds=duration_seconds,
         lists=_list_health(snapshot, ups),
-        links=tuple(_link_row(r, ups) for r in snapshot.links),
+        links=LinkRows(snapshot.links, ups),
+        summary=_link_summary(snapshot.links, ups),
         findings=findings,
         papers=_papers(snapshot),
         repos=_repos(snapshot),

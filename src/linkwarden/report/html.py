@@ -93,20 +93,18 @@ def _trend_charts(data: ReportData) -> tuple[Markup, Markup]:
 
 def _facets(data: ReportData) -> dict[str, Any]:
     """The values each filter offers (with counts), for the page's script."""
-    lists = Counter(f.location.list_name for f in data.findings)
-    for link in data.links:
-        lists.update(link.lists)
+    links = data.link_summary
+    lists = {f.location.list_name for f in data.findings}.union(links.lists)
     rules = Counter(f.code for f in data.findings)
-    roles = Counter(r for link in data.links for r in link.roles)
     return {
         "list": sorted(lists),
-        "status": [s.value for s in Status if any(link.status is s for link in data.links)],
+        "status": [s.value for s, n in links.statuses.items() if n],
         "rule": [
             {"code": r.code, "name": r.name, "count": rules[r.code]}
             for r in data.rules
             if rules[r.code]
         ],
-        "role": sorted(roles),
+        "role": list(links.roles),
         "severity": [s.value for s in Severity if data.severity_totals.get(s)],
     }
 

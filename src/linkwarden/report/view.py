@@ -9,6 +9,7 @@ the counting and every format agrees on the numbers.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Severity, Status
@@ -164,12 +165,47 @@ class ChangeLine:
 
 
 @dataclass(frozen=True)
+class LinkSummary:
+    """What the reports count over all links, in one pass: with 100,000 links the rows are
+    made one at a time while the HTML table is written, so nothing else may walk them."""
+
+    statuses: dict[Status, int]  # unique URLs per status, every status, in enum order
+    occurrences: int  # link occurrences in the lists
+    quarantined: tuple[LinkRow, ...]
+    lists: tuple[str, ...]  # the lists that have links, sorted
+    roles: tuple[str, ...]  # the roles links have, sorted
+
+    @classmethod
+    def of(cls, links: Iterable[LinkRow]) -> LinkSummary:
+        counts: Counter[Status] = Counter()
+        occurrences = 0
+        quarantined: list[LinkRow] = []
+        lists: set[str] = set()
+        roles: set[str] = set()
+        for link in links:
+            counts[link.status] += 1
+            occurrences += len(link.locations)
+            if link.quarantined:
+                quarantined.append(link)
+            lists.update(loc.list_name for loc in link.locations)
+            roles.update(link.roles)
+        return cls(
+            statuses={s: counts.get(s, 0) for s in STATUS_ORDER},
+            occurrences=occurrences,
+            quarantined=tuple(quarantined),
+            lists=tuple(sorted(lists)),
+            roles=tuple(sorted(roles)),
+        )
+
+
+@dataclass(frozen=True)
 class ReportData:
     tool_version: str
     generated_at: str  # ISO 8601, UTC
     duration_seconds: float | None
     lists: tuple[ListHealth, ...]
-    links: tuple[LinkRow, ...]
+    # A tuple, or (from build_report_data) rows made one at a time as they are read.
+    links: Sequence[LinkRow]
     findings: tuple[FindingRow, ...]
     papers: tuple[PaperRow, ...] = ()
     repos: tuple[RepoRow, ...] = ()
@@ -177,12 +213,18 @@ class ReportData:
     notes: tuple[str, ...] = ()
     changes: tuple[ChangeLine, ...] = ()  # empty when there was no previous run
     history: tuple[HistoryPoint, ...] = field(default=())
+    # What the reports count over `links`, counted once by build_report_data; None: counted
+    # from `links` when asked.
+    summary: LinkSummary | None = None
+
+    @property
+    def link_summary(self) -> LinkSummary:
+        return self.summary if self.summary is not None else LinkSummary.of(self.links)
 
     @property
     def status_totals(self) -> dict[Status, int]:
         """Unique URLs per status, every status present (zeros included), in enum order."""
-        counts = Counter(link.status for link in self.links)
-        return {s: counts.get(s, 0) for s in STATUS_ORDER}
+        return dict(self.link_summary.statuses)
 
     @property
     def severity_totals(self) -> dict[Severity, int]:
@@ -191,7 +233,7 @@ class ReportData:
 
     @property
     def occurrences(self) -> int:
-        return sum(len(link.locations) for link in self.links)
+        return self.link_summary.occurrences
 
     def findings_of(self, severity: Severity) -> tuple[FindingRow, ...]:
         return tuple(f for f in self.findings if f.severity is severity)
@@ -201,7 +243,7 @@ class ReportData:
 
     @property
     def quarantined(self) -> tuple[LinkRow, ...]:
-        return tuple(link for link in self.links if link.quarantined)
+        return self.link_summary.quarantined
 
     @property
     def leaderboard(self) -> tuple[RepoRow, ...]:
