@@ -33,7 +33,7 @@ API's token in the token rows; it is the same variable for both tools):
   between requests: `arxiv.interval`) and never fetched from arxiv.org; GitHub
   repositories through anonymous REST (`GET /rate_limit`, then one `GET /repos/O/N` at a
   time while more than `github.reserve` = 5 of the 60 anonymous requests remain); every
-  other repository, and files inside repositories, over HTTP once the APIs are done.
+  other repository, and files inside repositories, over HTTP meanwhile.
 * `lw token`: `linkwarden check` with GITHUB_TOKEN set: arXiv as above, every repository
   in 2 GraphQL requests (100 per request); only files inside repositories are fetched.
 * `lychee`: lychee 0.24 without a token: one HTTP check per URL.

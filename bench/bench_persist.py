@@ -32,8 +32,6 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from simweb import synthetic_corpus, write_markdown  # noqa: E402  (tests/ on sys.path)
-
 from linkwarden.config import Settings  # noqa: E402
 from linkwarden.extract import extract  # noqa: E402
 from linkwarden.model import ExtractedList, LinkResult, SourceList, Status  # noqa: E402
@@ -41,6 +39,7 @@ from linkwarden.persist import previous_snapshot, save_run  # noqa: E402
 from linkwarden.rules import evaluate  # noqa: E402
 from linkwarden.sources import read_source  # noqa: E402
 from linkwarden.urls import normalize  # noqa: E402
+from simweb import synthetic_corpus, write_markdown  # noqa: E402  (tests/ on sys.path)
 
 T = TypeVar("T")
 CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -53,9 +52,7 @@ def resident_mb() -> tuple[float, float]:
     if not status.exists():  # not Linux: the peak of the whole process only
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return peak, peak
-    fields = dict(
-        line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
-    )
+    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 

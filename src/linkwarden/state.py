@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import glob
 import io
 import json
@@ -614,14 +615,24 @@ def _opt_shared(value: Any) -> str | None:
     return None if value is None else _shared(value)
 
 
+# Observations and whole histories repeat from link to link (a run checks every URL within
+# minutes, so they share a handful of time stamps): one frozen object each, not one per link.
+_observation = functools.lru_cache(maxsize=4096)(Observation)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_history(history: tuple[Observation, ...]) -> tuple[Observation, ...]:
+    return history
+
+
 def _location_from_json(d: Mapping[str, Any]) -> Location:
     return Location(
         list_name=_shared(d["list"]),
         path=_shared(d["path"]),
         line=int(d["line"]),
         role=Role(d.get("role", "other")),
-        entry=_opt_str(d.get("entry")),
-        text=str(d.get("text", "")),
+        entry=_opt_shared(d.get("entry")),  # the title of the entry, as in `entries`
+        text=_shared(d.get("text", "")),  # "paper", "code", or the entry's title again
         column=int(d.get("column", 0)),
     )
 
@@ -649,8 +660,11 @@ def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
         checked_at=_shared(d.get("checked_at", "")),
         first_failed_at=_opt_shared(d.get("first_failed_at")),
         consecutive_failures=int(d.get("consecutive_failures", 0)),
-        history=tuple(
-            Observation(_shared(o["checked_at"]), Status(o["status"])) for o in d.get("history", ())
+        history=_shared_history(
+            tuple(
+                _observation(_shared(o["checked_at"]), Status(o["status"]))
+                for o in d.get("history", ())
+            )
         ),
         locations=tuple(_location_from_json(x) for x in d.get("locations", ())),
         enrichment=_enrichment_from_json(d["enrichment"]) if d.get("enrichment") else None,
@@ -675,7 +689,7 @@ def _finding_from_json(d: Mapping[str, Any]) -> Finding:
 def _entry_from_json(e: Mapping[str, Any]) -> EntryRecord:
     return EntryRecord(
         list_name=_shared(e["list"]),
-        title=str(e["title"]),
+        title=_shared(e["title"]),
         line=int(e.get("line", 0)),
         section=tuple(_shared(s) for s in e.get("section", ())),
         venue=_opt_str(e.get("venue")),
@@ -1066,7 +1080,8 @@ def _record(
         else:
             consecutive, first_failed = 0, None
         earlier = previous.history if previous else ()
-        history = (*earlier, Observation(checked_at, result.status))[-HISTORY_KEEP:]
+        observed = _observation(checked_at, result.status)
+        history = _shared_history((*earlier, observed)[-HISTORY_KEEP:])
     effective = judge(result, consecutive, quarantine_runs)
     return LinkRecord(
         url=url,
@@ -1152,7 +1167,9 @@ def build_snapshot(
         prior = before.get(url)
         if result is None:
             result = prior.to_result(via="snapshot") if prior else _unchecked(url, stamp)
-        record = _record(url, result, prior, settings.quarantine_runs, stamp)
+        # The previous record's URL string: one copy of it for both runs' snapshots.
+        key = prior.url if prior is not None else url
+        record = _record(key, result, prior, settings.quarantine_runs, stamp)
         # Popped: each URL's list is freed as soon as its record has the sorted tuple.
         locations = tuple(sorted(where.pop(url), key=Location.sort_key))
         if prior is not None and prior.locations == locations:

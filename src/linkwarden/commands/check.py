@@ -142,8 +142,13 @@ def check_and_enrich_links(
     env = getattr(args, "env", None) or {}
     token = getattr(args, "github_token", None) or env.get("GITHUB_TOKEN") or None
 
-    async def check(some: Sequence[str]) -> Mapping[str, LinkResult]:
-        return await check_urls(some, settings.check, network=network, progress=progress)
+    async def check(
+        some: Sequence[str], *, concurrency: int | None = None
+    ) -> Mapping[str, LinkResult]:
+        limits = settings.check
+        if concurrency is not None:  # this run's share of the global limit (enrich/pipeline)
+            limits = dataclasses.replace(limits, concurrency=concurrency)
+        return await check_urls(some, limits, network=network, progress=progress)
 
     async def main() -> tuple[dict[str, LinkResult], Enrichment]:
         results, enrichment, _ = await check_and_enrich(

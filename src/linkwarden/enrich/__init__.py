@@ -12,9 +12,9 @@ URLs the APIs could not answer get no result here, so the HTTP checker handles t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -23,6 +23,10 @@ from ..config import USER_AGENT, Settings
 from ..model import Enrichment, ExtractedList, LinkResult
 from .collect import ArxivLink, RepoLink, arxiv_links, repo_key, repo_links
 from .results import renamed_url, results_for
+
+if TYPE_CHECKING:
+    from .arxiv import ArxivOutcome
+    from .github import GithubOutcome
 
 __all__ = [
     "ArxivLink",
@@ -50,16 +54,16 @@ async def enrich(
     *,
     github_token: str | None,
     network: Any = None,
+    on_github_plan: Callable[[list[str]], None] | None = None,
 ) -> EnrichOutcome:
     """Ask arXiv and GitHub about every paper and repository the lists link, concurrently.
 
     Never raises for API trouble: what could not be learned is absent from the Enrichment
-    and explained in `Enrichment.notes`.
+    and explained in `Enrichment.notes`. `on_github_plan` is told once, as soon as it is
+    known (before any repository request), which repositories (lower-case OWNER/NAME) the
+    GitHub API will be asked about; the others can be checked over HTTP at once.
     """
-    # The API clients (arxiv, PyGithub, requests) load only when enrichment runs.
     from ._transport import route_from, verify_from
-    from .arxiv import ArxivOutcome, fetch_records
-    from .github import GithubOutcome, fetch_repos
 
     extracted = list(lists)
     arxiv_items = arxiv_links(extracted)
@@ -70,29 +74,36 @@ async def enrich(
     verify = verify_from(network)
     route = route_from(network)
 
-    arxiv_outcome = ArxivOutcome()
-    github_outcome = GithubOutcome()
+    arxiv_outcomes: list[ArxivOutcome] = []
+    github_outcomes: list[GithubOutcome] = []
 
+    # The API clients (arxiv, PyGithub, requests: ~0.3 s) are imported in worker threads,
+    # each API's own, so that neither import holds up the other API's first request or the
+    # HTTP checks running meanwhile in the event loop.
     async def ask_arxiv() -> None:
-        nonlocal arxiv_outcome
-        arxiv_outcome = await fetch_records(
-            ids, settings.arxiv, user_agent=agent, verify=verify, route=route
+        fetch_records = await anyio.to_thread.run_sync(_arxiv_fetcher)
+        arxiv_outcomes.append(
+            await fetch_records(ids, settings.arxiv, user_agent=agent, verify=verify, route=route)
         )
 
     async def ask_github() -> None:
-        nonlocal github_outcome
-        github_outcome = await fetch_repos(
-            repos,
-            settings.github,
-            token=github_token,
-            user_agent=agent,
-            verify=verify,
-            route=route,
+        fetch_repos = await anyio.to_thread.run_sync(_github_fetcher)
+        github_outcomes.append(
+            await fetch_repos(
+                repos,
+                settings.github,
+                token=github_token,
+                user_agent=agent,
+                verify=verify,
+                route=route,
+                on_plan=on_github_plan,
+            )
         )
 
     async with anyio.create_task_group() as group:
         group.start_soon(ask_arxiv)
         group.start_soon(ask_github)
+    arxiv_outcome, github_outcome = arxiv_outcomes[0], github_outcomes[0]
 
     enrichment = Enrichment(
         arxiv=dict(arxiv_outcome.records),
@@ -104,6 +115,24 @@ async def enrich(
         results=results_for(arxiv_items, repo_items, enrichment),
         requests={"arxiv": arxiv_outcome.requests, "github": github_outcome.requests},
     )
+
+
+def _arxiv_fetcher() -> Callable[..., Awaitable[ArxivOutcome]]:
+    from .arxiv import fetch_records
+
+    return fetch_records
+
+
+def _github_fetcher() -> Callable[..., Awaitable[GithubOutcome]]:
+    from .github import fetch_repos
+
+    return fetch_repos
+
+
+def preload_api_clients() -> None:
+    """Import the API clients (blocking; run it in a thread while the lists are read)."""
+    _arxiv_fetcher()
+    _github_fetcher()
 
 
 def repo_of(url: str) -> str | None:

@@ -11,7 +11,7 @@ and requests' are translated here; nothing from either escapes this module.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,10 @@ API_TIMEOUT = 30  # seconds per request
 TOKEN_HINT = "set GITHUB_TOKEN (or --github-token) to check every repository through the API"
 
 _GITHUB_LIMITER: anyio.CapacityLimiter | None = None
+
+# Told, once and before the first repository request, which repositories (lower-case
+# OWNER/NAME) the API will be asked about: the caller checks the others over HTTP at once.
+PlanSink = Callable[[list[str]], None]
 
 # What GraphQL returns per repository alias; names follow GitHub's schema.
 _REPO_FIELDS = """
@@ -193,11 +197,29 @@ def _rest_remaining(gh: Github, out: GithubOutcome) -> int:
     return int(core.get("remaining", 0))
 
 
+def rest_budget(remaining: int, reserve: int) -> int:
+    """Repositories to ask REST about: the quota minus the reserve, minus one more so that
+    a rename (two requests: the 301 and the new address) never eats into the reserve."""
+    return max(0, remaining - reserve - 1)
+
+
 def _rest_each(
-    gh: Github, repos: Sequence[str], settings: GithubSettings, out: GithubOutcome
+    gh: Github,
+    repos: Sequence[str],
+    settings: GithubSettings,
+    out: GithubOutcome,
+    on_plan: PlanSink,
 ) -> None:
-    remaining = _rest_remaining(gh, out)
-    for repo in repos:
+    try:
+        remaining = _rest_remaining(gh, out)
+    except _Stop:
+        on_plan([])
+        raise
+    # Decided up front, so that the caller sends every other repository to the HTTP checker
+    # now rather than after the (serial, slow) REST requests.
+    planned = list(repos[: rest_budget(remaining, settings.reserve)])
+    on_plan([repo_key(r) for r in planned])
+    for repo in planned:
         # A rename costs two requests (the 301, then the new address): keep the reserve.
         if remaining <= settings.reserve + 1:
             break
@@ -253,17 +275,49 @@ def fetch_repos_sync(
     user_agent: str,
     verify: bool | str = True,
     route: Route | None = None,
+    on_plan: PlanSink | None = None,
 ) -> GithubOutcome:
-    """Look up repositories (OWNER/NAME, deduplicated case-insensitively). Blocking."""
+    """Look up repositories (OWNER/NAME, deduplicated case-insensitively). Blocking.
+
+    `on_plan` is called exactly once, before any repository request (or when none will be
+    sent), with the lower-case names the API will be asked about.
+    """
+    told: list[bool] = []
+
+    def plan(keys: list[str]) -> None:
+        if not told:
+            told.append(True)
+            if on_plan is not None:
+                on_plan(keys)
+
+    try:
+        return _fetch_routed(repos, settings, token, user_agent, verify, route, plan)
+    finally:
+        plan([])  # no-op when already told; otherwise nothing more will be asked
+
+
+def _fetch_routed(
+    repos: Sequence[str],
+    settings: GithubSettings,
+    token: str | None,
+    user_agent: str,
+    verify: bool | str,
+    route: Route | None,
+    on_plan: PlanSink,
+) -> GithubOutcome:
     if route is None:
-        return _fetch(repos, settings, token=token, user_agent=user_agent, verify=verify)
+        return _fetch(
+            repos, settings, token=token, user_agent=user_agent, verify=verify, on_plan=on_plan
+        )
     # PyGithub builds its connections from classes set on its Requester class; the limiter
     # around this function keeps the swap to one conversation at a time.
     from github.Requester import Requester
 
     Requester.injectConnectionClasses(*_routed_connection_classes(route))
     try:
-        return _fetch(repos, settings, token=token, user_agent=user_agent, verify=verify)
+        return _fetch(
+            repos, settings, token=token, user_agent=user_agent, verify=verify, on_plan=on_plan
+        )
     finally:
         Requester.resetConnectionClasses()
 
@@ -275,6 +329,7 @@ def _fetch(
     token: str | None,
     user_agent: str,
     verify: bool | str,
+    on_plan: PlanSink,
 ) -> GithubOutcome:
     out = GithubOutcome()
     unique: dict[str, str] = {}
@@ -287,6 +342,7 @@ def _fetch(
     gh = _client(settings, token, user_agent, verify)
     try:
         if token:
+            on_plan([repo_key(r) for r in wanted])  # GraphQL answers every repository
             try:
                 _graphql_batches(gh, wanted, settings, out)
             except _Stop as stop:
@@ -296,9 +352,9 @@ def _fetch(
                     gh.close()
                     gh = _client(settings, None, user_agent, verify)
                     left = [r for r in wanted if repo_key(r) not in out.records]
-                    _rest_anonymous(gh, left, settings, out)
+                    _rest_anonymous(gh, left, settings, out, on_plan)
         else:
-            _rest_anonymous(gh, wanted, settings, out)
+            _rest_anonymous(gh, wanted, settings, out, on_plan)
     finally:
         gh.close()
     unknown = sum(1 for r in wanted if repo_key(r) not in out.records)
@@ -310,10 +366,14 @@ def _fetch(
 
 
 def _rest_anonymous(
-    gh: Github, repos: Sequence[str], settings: GithubSettings, out: GithubOutcome
+    gh: Github,
+    repos: Sequence[str],
+    settings: GithubSettings,
+    out: GithubOutcome,
+    on_plan: PlanSink,
 ) -> None:
     try:
-        _rest_each(gh, repos, settings, out)
+        _rest_each(gh, repos, settings, out, on_plan)
     except _Stop as stop:
         out.notes.append(str(stop))
 
@@ -326,12 +386,21 @@ async def fetch_repos(
     user_agent: str,
     verify: bool | str = True,
     route: Route | None = None,
+    on_plan: PlanSink | None = None,
 ) -> GithubOutcome:
-    """`fetch_repos_sync` in a worker thread, one GitHub conversation at a time."""
+    """`fetch_repos_sync` in a worker thread, one GitHub conversation at a time.
+
+    `on_plan` (see `fetch_repos_sync`) is called in the event loop's thread.
+    """
+
+    def tell(keys: list[str]) -> None:
+        if on_plan is not None:
+            anyio.from_thread.run_sync(on_plan, keys)
 
     def work() -> GithubOutcome:
         return fetch_repos_sync(
-            repos, settings, token=token, user_agent=user_agent, verify=verify, route=route
-        )
+            repos, settings, token=token, user_agent=user_agent, verify=verify, route=route,
+            on_plan=tell,
+        )  # fmt: skip
 
     return await anyio.to_thread.run_sync(work, limiter=_limiter())
