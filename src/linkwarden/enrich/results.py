@@ -20,54 +20,43 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _verdict(
+    url: str, via: str, when: str, status: Status, http_status: int | None, **extra: str | None
+) -> LinkResult:
+    """An API's verdict on one URL; `final_url` is the URL itself unless a rename moves it."""
+    final = extra.pop("final_url", None) or url
+    return LinkResult(
+        url=url,
+        status=status,
+        final_url=final,
+        via=via,
+        checked_at=when,
+        http_status=http_status,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
 def _arxiv_result(item: ArxivLink, enrichment: Enrichment, when: str) -> LinkResult | None:
     url = urls.normalize(item.link.url)
     if item.arxiv_id is None:
-        return LinkResult(
-            url=url,
-            status=Status.DEAD,
-            final_url=url,
-            via="arxiv-api",
-            checked_at=when,
-            reason=f"{item.raw_id} is not a valid arXiv identifier",
-            error_kind="not-found",
-        )
+        reason = f"{item.raw_id} is not a valid arXiv identifier"
+        return _verdict(url, "arxiv-api", when, Status.DEAD, None, reason=reason,
+                        error_kind="not-found")  # fmt: skip
     if item.arxiv_id not in enrichment.arxiv:
         return None  # the API did not answer: the HTTP checker looks at it
     record = enrichment.arxiv[item.arxiv_id]
     if record is None:
-        return LinkResult(
-            url=url,
-            status=Status.DEAD,
-            final_url=url,
-            via="arxiv-api",
-            checked_at=when,
-            http_status=404,
-            reason=f"arXiv does not know {item.arxiv_id}",
-            error_kind="not-found",
-        )
+        reason = f"arXiv does not know {item.arxiv_id}"
+        return _verdict(url, "arxiv-api", when, Status.DEAD, 404, reason=reason,
+                        error_kind="not-found")  # fmt: skip
     if item.version is not None and item.version > record.latest_version:
-        return LinkResult(
-            url=url,
-            status=Status.DEAD,
-            final_url=url,
-            via="arxiv-api",
-            checked_at=when,
-            http_status=404,
-            error_kind="not-found",
-            reason=f"{item.arxiv_id}v{item.version} does not exist "
-            f"(latest is v{record.latest_version})",
-            suggestion=url.replace(f"{item.arxiv_id}v{item.version}", item.arxiv_id, 1),
-        )
-    return LinkResult(
-        url=url,
-        status=Status.OK,
-        final_url=url,
-        via="arxiv-api",
-        checked_at=when,
-        http_status=200,
-        title=record.title,
-    )
+        pinned = f"{item.arxiv_id}v{item.version}"
+        return _verdict(
+            url, "arxiv-api", when, Status.DEAD, 404, error_kind="not-found",
+            reason=f"{pinned} does not exist (latest is v{record.latest_version})",
+            suggestion=url.replace(pinned, item.arxiv_id, 1),
+        )  # fmt: skip
+    return _verdict(url, "arxiv-api", when, Status.OK, 200, title=record.title)
 
 
 def renamed_url(url: str, record: RepoRecord) -> str:
@@ -89,38 +78,18 @@ def _repo_result(item: RepoLink, enrichment: Enrichment, when: str) -> LinkResul
     url = urls.normalize(item.link.url)
     record = enrichment.repos[item.key]
     if record is None:
-        return LinkResult(
-            url=url,
-            status=Status.DEAD,
-            final_url=url,
-            via="github-api",
-            checked_at=when,
-            http_status=404,
-            error_kind="not-found",
-            reason=f"repository {item.repo} does not exist (deleted, or private)",
-        )
+        reason = f"repository {item.repo} does not exist (deleted, or private)"
+        return _verdict(url, "github-api", when, Status.DEAD, 404, reason=reason,
+                        error_kind="not-found")  # fmt: skip
     if record.renamed:
         new = renamed_url(url, record)
-        return LinkResult(
-            url=url,
-            status=Status.REDIRECTED,
-            final_url=new,
-            via="github-api",
-            checked_at=when,
-            http_status=301,
-            suggestion=new,
+        return _verdict(
+            url, "github-api", when, Status.REDIRECTED, 301, final_url=new, suggestion=new,
             reason=f"repository {item.repo} is now {record.full_name}",
-        )
+        )  # fmt: skip
     if not is_repo_root(item.link.url):
         return None  # a file or folder inside a live repository: the HTTP checker decides
-    return LinkResult(
-        url=url,
-        status=Status.OK,
-        final_url=url,
-        via="github-api",
-        checked_at=when,
-        http_status=200,
-    )
+    return _verdict(url, "github-api", when, Status.OK, 200)
 
 
 def results_for(
