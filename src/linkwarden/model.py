@@ -284,6 +284,21 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line, self.code, self.url or "")
 
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form shared by `lint --format json`, the snapshot and the diff."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "list": self.list_name,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "url": self.url,
+            "suggestion": self.suggestion,
+            "entry": self.entry,
+        }
+
 
 @dataclass(frozen=True)
 class Enrichment:

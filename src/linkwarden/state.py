@@ -430,18 +430,7 @@ def link_to_json(record: LinkRecord) -> dict[str, Any]:
 
 
 def finding_to_json(f: Finding) -> dict[str, Any]:
-    return {
-        "code": f.code,
-        "rule": f.rule,
-        "severity": f.severity.value,
-        "message": f.message,
-        "list": f.list_name,
-        "path": f.path,
-        "line": f.line,
-        "url": f.url,
-        "suggestion": f.suggestion,
-        "entry": f.entry,
-    }
+    return dict(f.as_dict())
 
 
 def entry_to_json(e: EntryRecord) -> dict[str, Any]:

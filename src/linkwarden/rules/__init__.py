@@ -225,15 +225,4 @@ def _order(f: Finding) -> tuple[str, int, str, str, str]:
 
 def finding_as_dict(finding: Finding) -> dict[str, object]:
     """A finding as a JSON-ready mapping with a fixed set of keys (the `--format json` shape)."""
-    return {
-        "code": finding.code,
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "list": finding.list_name,
-        "path": finding.path,
-        "line": finding.line,
-        "message": finding.message,
-        "url": finding.url,
-        "suggestion": finding.suggestion,
-        "entry": finding.entry,
-    }
+    return finding.as_dict()
