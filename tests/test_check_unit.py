@@ -14,7 +14,7 @@ import pytest
 
 from linkwarden.check import NetworkOptions, check_urls, forbidden_reason
 from linkwarden.check._hosts import HostPool, HostSlot, Once, parse_retry_after
-from linkwarden.check._net import parse_connect_to, parse_resolve
+from linkwarden.check._netopts import parse_connect_to, parse_resolve
 from linkwarden.check._sentinel import Sentinel
 from linkwarden.config import CheckSettings, HostSettings
 from linkwarden.errors import InputError, NetworkUnavailable
