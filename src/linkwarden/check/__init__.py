@@ -34,16 +34,25 @@ from ..model import LinkResult
 from ..urls import host_of, normalize
 from ._hosts import HostPool
 from ._http import UrlChecker, make_client
-from ._netopts import ConnectRule, NetworkOptions, ResolveRule, forbidden_reason
+from ._netopts import (
+    ConnectRule,
+    NameNotResolved,
+    NetworkOptions,
+    ResolveRule,
+    TargetRefused,
+    forbidden_reason,
+)
 from ._sentinel import CANARY_TIMEOUT, Sentinel
 from ._transport import build_transport
 
 __all__ = [
     "CheckRun",
     "ConnectRule",
+    "NameNotResolved",
     "NetworkOptions",
     "ProgressSink",
     "ResolveRule",
+    "TargetRefused",
     "build_transport",
     "check_urls",
     "forbidden_reason",

@@ -21,11 +21,11 @@ import anyio.lowlevel
 import httpcore
 
 from ._netopts import (
-    SOCKET_ERRORS_PERMANENT,
     NameNotResolved,
     NetworkOptions,
     addresses_of,
     is_ip,
+    lookup_failure,
 )
 
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
@@ -210,12 +210,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                     infos = await _getaddrinfo_in_daemon_thread(encoded, port)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from None
-        except socket.gaierror as exc:
-            raise NameNotResolved(
-                host, str(exc.strerror or exc), permanent=exc.errno in SOCKET_ERRORS_PERMANENT
-            ) from None
         except (UnicodeError, OSError) as exc:
-            raise NameNotResolved(host, str(exc), permanent=True) from None
+            raise lookup_failure(host, exc) from None
         return addresses_of(infos)
 
     async def connect_tcp(

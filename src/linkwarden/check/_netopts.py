@@ -262,13 +262,17 @@ def resolve_blocking(host: str, port: int) -> tuple[str, ...]:
     """`socket.getaddrinfo` for host:port: its addresses, or NameNotResolved."""
     try:
         infos = socket.getaddrinfo(host.encode("idna"), port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise NameNotResolved(
-            host, str(exc.strerror or exc), permanent=exc.errno in SOCKET_ERRORS_PERMANENT
-        ) from None
     except (UnicodeError, OSError) as exc:
-        raise NameNotResolved(host, str(exc), permanent=True) from None
+        raise lookup_failure(host, exc) from None
     return addresses_of(infos)
+
+
+def lookup_failure(host: str, exc: UnicodeError | OSError) -> NameNotResolved:
+    """What a failed getaddrinfo means: NXDOMAIN (permanent) or a temporary failure."""
+    if isinstance(exc, socket.gaierror):
+        permanent = exc.errno in SOCKET_ERRORS_PERMANENT
+        return NameNotResolved(host, str(exc.strerror or exc), permanent=permanent)
+    return NameNotResolved(host, str(exc), permanent=True)
 
 
 def addresses_of(infos: Sequence[tuple[object, ...]]) -> tuple[str, ...]:
