@@ -41,6 +41,7 @@ from ._netopts import (
     ResolveRule,
     TargetRefused,
     forbidden_reason,
+    resolve_blocking,
 )
 from ._sentinel import CANARY_TIMEOUT, Sentinel
 from ._transport import build_transport
@@ -56,6 +57,7 @@ __all__ = [
     "build_transport",
     "check_urls",
     "forbidden_reason",
+    "resolve_blocking",
 ]
 
 

@@ -69,6 +69,7 @@ def network_options(args: argparse.Namespace, check: CheckSettings) -> NetworkOp
         connect_to=getattr(args, "connect_to", None) or (),
         cacert=getattr(args, "cacert", None),
         allow_private=check.allow_private,
+        env=getattr(args, "env", None),  # SSL_CERT_FILE/DIR and the proxies, as cli.py read them
     )
 
 
