@@ -23,10 +23,9 @@ import anyio
 
 from ..config import Settings
 from ..enrich.collect import canonical_id
-from ..enrich.titles import titles_match
 from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, RepoRecord, Role
-from ..rules.titles import normalize_title
 from ..state import Snapshot
+from ..titles import normalize_title, titles_match
 from ..urls import arxiv_ref, badge_repo, github_repo, normalize
 
 CSV_COLUMNS = (

@@ -22,7 +22,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlsplit
 
 import anyio
 
@@ -31,7 +30,7 @@ from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
 from ..sources import read_source
-from ..urls import normalize
+from ..urls import checkable_urls, normalize
 
 # What runs after the checks (rules, snapshot, diff, reports) is imported lazily: while the
 # checks wait on the network, by `WarmUp`; the checks start sooner for it (docs/checker.md).
@@ -82,25 +81,9 @@ def load_lists(args: argparse.Namespace) -> list[ExtractedList]:
     return [extract(read_source(s)) for s in select_sources(args.paths, args.registry)]
 
 
-def is_checkable(url: str) -> bool:
-    """An absolute URL with a host; empty and relative links are the offline rules' business."""
-    if not url or not url.strip():
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return bool(parts.scheme and parts.netloc)
-
-
 def link_urls(lists: Sequence[ExtractedList]) -> list[str]:
     """Every checkable link URL, in list order, once per normalised form."""
-    seen: dict[str, str] = {}
-    for listing in lists:
-        for link in listing.links:
-            if is_checkable(link.url):
-                seen.setdefault(normalize(link.url), link.url)
-    return list(seen.values())
+    return checkable_urls(link.url for listing in lists for link in listing.links)
 
 
 # --- checking -----------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from __future__ import annotations
 from .. import urls
 from ..enrich.collect import canonical_id
 from ..enrich.results import renamed_url
-from ..enrich.titles import is_generic, normalize_title, strip_venue, titles_match
 from ..model import ArxivRecord, Link, RepoRecord, Role, Severity
+from ..titles import is_generic, normalize_title, strip_venue, titles_match
 from .base import EntryContext, Hit, LinkContext, Rule
 from .offline import CODE_UNAVAILABLE
 

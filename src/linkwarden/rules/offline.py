@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from .. import urls
 from ..model import Entry, ExtractedList, Link, Role, Severity
+from ..titles import normalize_title, same_paper, title_words
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, EntryContext, Hit, LinkContext, Rule
-from .titles import normalize_title, same_paper, title_words
 
 # Link.flags extraction sets (see linkwarden.extract).
 FLAG_EMPTY = "empty"
