@@ -38,6 +38,7 @@ from .model import (
     LinkResult,
     RepoRecord,
     Severity,
+    Via,
 )
 from .report.annotations import render_annotations
 from .report.escape import md_code, md_link, md_text, shorten
@@ -91,7 +92,7 @@ class PrScope:
         """The committed snapshot's observations, for every URL not re-checked."""
         if self.previous is None:
             return {}
-        return {r.url: r.to_result(via="snapshot") for r in self.previous.links}
+        return {r.url: r.to_result(via=Via.SNAPSHOT) for r in self.previous.links}
 
     def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
         """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.
