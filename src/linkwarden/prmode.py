@@ -39,6 +39,7 @@ from .model import (
     LinkResult,
     RepoRecord,
     Severity,
+    Via,
 )
 from .report.annotations import render_annotations
 from .report.step_summary import render_step_summary
@@ -73,7 +74,7 @@ class PrScope:
         """The committed snapshot's observations, for every URL not re-checked."""
         if self.previous is None:
             return {}
-        return {r.url: r.to_result(via="snapshot") for r in self.previous.links}
+        return {r.url: r.to_result(via=Via.SNAPSHOT) for r in self.previous.links}
 
     def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
         """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.

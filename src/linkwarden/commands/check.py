@@ -29,8 +29,8 @@ from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
-from ..sources import read_source
 from ..urls import checkable_urls, normalize
+from ._inputs import selected_lists, settings_for
 
 # What runs after the checks (rules, snapshot, diff, reports) is imported lazily: while the
 # checks wait on the network, by `WarmUp`; the checks start sooner for it (docs/checker.md).
@@ -75,10 +75,7 @@ def network_options(args: argparse.Namespace, check: CheckSettings) -> NetworkOp
 
 
 def load_lists(args: argparse.Namespace) -> list[ExtractedList]:
-    from ..cli import select_sources  # cli imports commands lazily; no cycle
-    from ..extract import extract
-
-    return [extract(read_source(s)) for s in select_sources(args.paths, args.registry)]
+    return selected_lists(args)
 
 
 def link_urls(lists: Sequence[ExtractedList]) -> list[str]:
@@ -320,8 +317,6 @@ def summary_line(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..cli import settings_for
-
     started = time.monotonic()
     progress: ProgressSink | None = getattr(args, "progress", None)
     out_dir = Path(getattr(args, "out", None) or DEFAULT_OUT)

@@ -21,8 +21,8 @@ import requests
 
 from ..config import ArxivSettings
 from ..model import ArxivRecord
+from ..urls import canonical_id
 from ._transport import Route, session
-from .collect import canonical_id
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 Rules live in one table, `RULES`, combined from the range modules:
 
-- `offline.py`: LW1xx syntax and labelling, LW5xx duplicates (no network needed)
+- `offline.py`: the table of LW1xx syntax (`syntax.py`) and labelling (`labels.py`) rules
+  and LW5xx duplicates (`duplicates.py`); no network needed
 - `health.py`: LW2xx link health from the checker's `LinkResult`s
 - `metadata.py`: LW3xx arXiv and LW4xx GitHub metadata from the `Enrichment`
 
