@@ -24,7 +24,7 @@ import anyio
 import httpx
 
 from ..config import CheckSettings
-from ..model import Hop, LinkResult, Status
+from ..model import ErrorKind, Hop, LinkResult, Status, Via
 from ..urls import host_of, normalize
 from . import _walls as walls
 from ._hosts import HostPool, Once, host_settings_for
@@ -293,7 +293,7 @@ class UrlChecker:
                 Status.TIMEOUT,
                 url,
                 reason=f"no verdict within the {self._settings.deadline:g}s deadline",
-                error_kind="deadline",
+                error_kind=ErrorKind.DEADLINE,
             )
         return result
 
@@ -309,10 +309,10 @@ class UrlChecker:
     async def _oembed_verdict(self, url: str, oembed: str, deadline: float) -> LinkResult:
         walk = await self._walk(oembed, deadline)
         answer = walk.answer
-        base = LinkResult(url, Status.OK, url, via="youtube-oembed")
+        base = LinkResult(url, Status.OK, url, via=Via.YOUTUBE_OEMBED)
         if answer is None:
             inner = verdict(oembed, walk)
-            return replace(inner, url=url, final_url=url, chain=(), via="youtube-oembed")
+            return replace(inner, url=url, final_url=url, chain=(), via=Via.YOUTUBE_OEMBED)
         status = answer.status
         if 200 <= status < 300:
             title = oembed_title(answer.body)
@@ -335,4 +335,4 @@ class UrlChecker:
                 reason=f"YouTube oEmbed {status}: video removed, private or never existed",
             )
         inner = verdict(oembed, walk)
-        return replace(inner, url=url, final_url=url, chain=(), via="youtube-oembed")
+        return replace(inner, url=url, final_url=url, chain=(), via=Via.YOUTUBE_OEMBED)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from ..model import Hop, LinkResult, Status
+from ..model import ErrorKind, Hop, LinkResult, Status
 from ..urls import host_matches, host_of, is_pdf, normalize
 from . import _walls as walls
 from ._hosts import parse_retry_after
@@ -176,7 +176,7 @@ def _failure_result(url: str, walk: Walk, failure: Failure) -> LinkResult:
         walk.final_url,
         chain=walk.chain,
         reason=failure.message,
-        error_kind=failure.kind,
+        error_kind=ErrorKind(failure.kind),
     )
 
 
@@ -232,7 +232,7 @@ def verdict(url: str, walk: Walk) -> LinkResult:
     status = answer.status
     wall = _wall_reason(answer, title)
     if wall is not None:
-        return replace(result, status=Status.BLOCKED, reason=wall, error_kind="bot_wall")
+        return replace(result, status=Status.BLOCKED, reason=wall, error_kind=ErrorKind.BOT_WALL)
     if _login_page(walk.final_url) or (status == 401):
         where = host_of(walk.final_url)
         why = (
@@ -240,59 +240,66 @@ def verdict(url: str, walk: Walk) -> LinkResult:
             if status != 401
             else "login required (401)"
         )
-        return replace(result, status=Status.RESTRICTED, reason=why, error_kind="login")
+        return replace(result, status=Status.RESTRICTED, reason=why, error_kind=ErrorKind.LOGIN)
     if status in (404, 410):
-        return replace(result, status=Status.DEAD, reason=f"HTTP {status}", error_kind="http")
+        return replace(
+            result, status=Status.DEAD, reason=f"HTTP {status}", error_kind=ErrorKind.HTTP
+        )
     if status == 403:
         return replace(
             result,
             status=Status.BLOCKED,
             reason="HTTP 403: the server refused the checker",
-            error_kind="forbidden",
+            error_kind=ErrorKind.FORBIDDEN,
         )
     if status == 429:
         return replace(
             result,
             status=Status.BLOCKED,
             reason="HTTP 429: rate limited after retries",
-            error_kind="rate_limited",
+            error_kind=ErrorKind.RATE_LIMITED,
         )
     if status == 451:
         return replace(
             result,
             status=Status.RESTRICTED,
             reason="HTTP 451: unavailable for legal reasons",
-            error_kind="http",
+            error_kind=ErrorKind.HTTP,
         )
     if status >= 500:
         return replace(
             result,
             status=Status.ERROR,
             reason=f"HTTP {status} after retries",
-            error_kind="http_5xx",
+            error_kind=ErrorKind.HTTP_5XX,
         )
     if status >= 400:
-        return replace(result, status=Status.ERROR, reason=f"HTTP {status}", error_kind="http_4xx")
+        return replace(
+            result, status=Status.ERROR, reason=f"HTTP {status}", error_kind=ErrorKind.HTTP_4XX
+        )
     if status in REDIRECT_STATUSES:
         return replace(
             result,
             status=Status.ERROR,
             reason=f"HTTP {status} without a usable Location",
-            error_kind="protocol",
+            error_kind=ErrorKind.PROTOCOL,
         )
     if not 200 <= status < 300:
         return replace(
-            result, status=Status.ERROR, reason=f"unexpected HTTP {status}", error_kind="protocol"
+            result,
+            status=Status.ERROR,
+            reason=f"unexpected HTTP {status}",
+            error_kind=ErrorKind.PROTOCOL,
         )
     parked = _parking_reason(answer)
     if parked is not None:
-        return replace(result, status=Status.DEAD, reason=parked, error_kind="parked")
+        return replace(result, status=Status.DEAD, reason=parked, error_kind=ErrorKind.PARKED)
     if title and any(p.search(title) for p in walls.SOFT_404_TITLES):
         return replace(
             result,
             status=Status.DEAD,
             reason=f"soft 404: the page title says {title!r}",
-            error_kind="soft_404",
+            error_kind=ErrorKind.SOFT_404,
         )
     if (
         walk.chain
@@ -304,7 +311,7 @@ def verdict(url: str, walk: Walk) -> LinkResult:
             result,
             status=Status.DEAD,
             reason=f"soft 404: deep link redirected to the site's home page {walk.final_url}",
-            error_kind="soft_404",
+            error_kind=ErrorKind.SOFT_404,
         )
     return _redirect_verdict(result, walk)
 

@@ -16,13 +16,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from .. import urls
 from ..config import USER_AGENT, Settings
 from ..model import Enrichment, ExtractedList, LinkResult
 from .collect import ArxivLink, RepoLink, arxiv_links, repo_key, repo_links
-from .results import renamed_url, results_for
+from .results import results_for
 
 if TYPE_CHECKING:
     from .arxiv import ArxivOutcome
@@ -34,7 +32,6 @@ __all__ = [
     "RepoLink",
     "arxiv_links",
     "enrich",
-    "renamed_url",
     "repo_links",
     "repo_of",
     "results_for",
@@ -63,6 +60,8 @@ async def enrich(
     known (before any repository request), which repositories (lower-case OWNER/NAME) the
     GitHub API will be asked about; the others can be checked over HTTP at once.
     """
+    import anyio  # here, not at the top: `linkwarden.enrich.collect` stays light to import
+
     extracted = list(lists)
     arxiv_items = arxiv_links(extracted)
     repo_items = repo_links(extracted)

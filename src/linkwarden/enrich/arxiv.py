@@ -29,7 +29,7 @@ import httpx
 from ..check import NameNotResolved, NetworkOptions, TargetRefused, build_transport
 from ..config import ArxivSettings
 from ..model import ArxivRecord
-from .collect import canonical_id
+from ..urls import canonical_id
 
 log = logging.getLogger(__name__)
 
