@@ -68,13 +68,18 @@ HOST_RAMP = 0.01
 
 
 class ProgressSink(Protocol):
-    """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing)."""
+    """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing).
+
+    A command may check in several passes (the APIs' leftovers, PR mode): each pass adds
+    its URLs with `start`, and the command, not the pass, calls `finish` once at the end;
+    `completed=False` when the run stopped (the network is down): no final tally then.
+    """
 
     def start(self, total: int) -> None: ...
 
     def advance(self, result: LinkResult) -> None: ...
 
-    def finish(self) -> None: ...
+    def finish(self, *, completed: bool = True) -> None: ...
 
 
 class CheckRun:
@@ -178,8 +183,6 @@ class CheckRun:
                         group.start_soon(bounded, queue)
             if sentinel.down is None:
                 await sentinel.finish()
-        if self.progress is not None:
-            self.progress.finish()
         if sentinel.down is not None:
             raise NetworkUnavailable(sentinel.down)
         return {key: results[key] for key in keys}

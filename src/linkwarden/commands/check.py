@@ -202,9 +202,9 @@ class WarmUp:
         if self._inner is not None:
             self._inner.advance(result)
 
-    def finish(self) -> None:
+    def finish(self, *, completed: bool = True) -> None:
         if self._inner is not None:
-            self._inner.finish()
+            self._inner.finish(completed=completed)
 
 
 @contextmanager
@@ -335,10 +335,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # enrichment (docs/enrichment.md): the arXiv/GitHub APIs verify their links while
         # the HTTP checks run for the rest; API results override HTTP checks for those URLs.
         warm_up = WarmUp(progress)
-        with frozen_heap():
-            checked, enrichment = check_and_enrich_links(
-                lists, todo, settings, network, warm_up, args, everything=pr is None
-            )
+        try:
+            with frozen_heap():
+                checked, enrichment = check_and_enrich_links(
+                    lists, todo, settings, network, warm_up, args, everything=pr is None
+                )
+        except NetworkUnavailable:
+            warm_up.finish(completed=False)
+            raise
+        warm_up.finish()
         warm_up.join()
         for note in enrichment.notes:
             print(f"linkwarden: {note}", file=err)
