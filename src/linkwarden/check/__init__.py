@@ -124,7 +124,7 @@ class CheckRun:
             self.progress.start(len(keys))
         async with make_client(transport, self.settings) as client:
             checker = UrlChecker(
-                client, self.hosts, self.settings, base_wait=self.settings.retry_wait
+                client, transport, self.hosts, self.settings, base_wait=self.settings.retry_wait
             )
             timeout = min(self.settings.timeout, CANARY_TIMEOUT)
 

@@ -94,6 +94,9 @@ def classify(exc: BaseException) -> Failure:
         return Failure("unsupported", text)
     if isinstance(exc, httpx.HTTPError | httpcore.NetworkError | OSError):
         return Failure("network", text)
+    if isinstance(exc, httpx.InvalidURL | UnicodeError | ValueError):
+        # A URL httpx cannot request (bad port, bad IPv4, IDNA): the link's own fault.
+        return Failure("invalid_url", f"invalid URL: {text}")
     raise exc  # a bug, not a network failure: let it surface
 
 

@@ -170,16 +170,19 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        key = (url.scheme, url.host, url.port)
+        # The host as it goes on the wire (an A-label stays one: `url.host` would decode
+        # it and refuse names outside IDNA 2008, such as emoji domains, that DNS serves).
+        host = url.raw_host.decode("ascii").strip("[]")
+        key = (url.scheme, host, url.port)
         transport = self._pools.get(key)
         if transport is None:
             port = url.port or (443 if url.scheme == "https" else 80)
-            transport = self._pools[key] = self._new_pool(url.scheme, url.host, port)
+            transport = self._pools[key] = self._new_pool(url.scheme, host, port)
             await self._evict()
         else:
             self._pools.move_to_end(key)
         if transport.proxied:  # the proxy connects for us: guard the target here
-            await self._backend.guard_proxied(url.host, url.port or 443)
+            await self._backend.guard_proxied(host, url.port or 443)
         return await transport.handle_async_request(request)
 
     async def aclose(self) -> None:
