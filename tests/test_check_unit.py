@@ -493,3 +493,22 @@ def test_progress_totals_add_up_over_passes_and_a_stopped_run_has_no_tally() -> 
     progress.advance(LinkResult("https://a.org/", Status.DEAD, "https://a.org/"))
     progress.finish(completed=False)
     assert "checked" not in stopped.getvalue()
+
+
+def test_a_redirect_suggestion_is_the_end_of_the_permanent_prefix_only() -> None:
+    """Issue 12: http://x/StyleHEAT/ -> 301 https://x/StyleHEAT/ -> 302
+    https://x/session/StyleHEAT/ must suggest the 301 target, never the temporary hop."""
+    from linkwarden.check._verdict import Fetched, Walk, verdict
+    from linkwarden.model import Hop
+
+    first = "http://x.example/StyleHEAT/"
+    secure = "https://x.example/StyleHEAT/"
+    session = "https://x.example/session/StyleHEAT/"
+    answer = Fetched(session, "GET", 200, httpx.Headers({"content-type": "text/html"}))
+    chain = (Hop(first, 301, secure), Hop(secure, 302, session))
+    result = verdict(first, Walk(chain, session, answer=answer))
+    assert (result.status, result.suggestion) == (Status.REDIRECTED, secure)
+    moved = "https://x.example/new/StyleHEAT/"
+    chain = (Hop(secure, 308, moved), Hop(moved, 302, session))
+    result = verdict(secure, Walk(chain, session, answer=answer))
+    assert (result.status, result.suggestion) == (Status.REDIRECTED, moved)
