@@ -158,6 +158,17 @@ class CheckRun:
                     finally:
                         budget.release()
 
+                def more_workers(host: str) -> None:
+                    # A hung host's requests skip its slot (HostSlot.hung): give its queue
+                    # a worker per waiting URL (up to the global limit) so they all go out
+                    # now and time out together, not a few at a time, one timeout apart.
+                    queue = queues.get(host)
+                    if queue is None:  # a host only redirects lead to
+                        return
+                    for _ in range(min(len(queue), self.settings.concurrency)):
+                        group.start_soon(worker, queue)
+
+                self.hosts.on_hung = more_workers
                 ordered = sorted(queues, key=lambda h: -len(queues[h]))
                 # The lead hosts (at least half the work of the busiest) start at once;
                 # the others follow one every HOST_RAMP seconds. Started all at once, a

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -44,6 +45,11 @@ from ._verdict import (
 )
 
 SUPPORTED_SCHEMES = ("http", "https")
+# A request's timeouts are retried only until TAIL_WINDOW timeouts after it started, and
+# only when at least MIN_RETRY_FRACTION of a timeout is left for the retry.
+TAIL_WINDOW = 1.5
+MIN_RETRY_FRACTION = 0.25
+TIMEOUT_KINDS = frozenset({"timeout", "connect_timeout"})
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -184,10 +190,9 @@ class UrlChecker:
         return self._settings.timeout
 
     async def _send_once(
-        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool
+        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, timeout: float
     ) -> Fetched:
         host = host_of(url)
-        timeout = self._timeout_for(host)
         # The Host header as it goes on the wire; given, httpx does not derive it from the
         # decoded host (which refuses an A-label outside IDNA 2008, e.g. an emoji domain).
         wire = {"Host": httpx.URL(url).netloc.decode("ascii")}
@@ -201,6 +206,10 @@ class UrlChecker:
         async with self._hosts.request(host) as slot:
             response = await self._transport.handle_async_request(request)
             response.request = request
+            if response.status_code not in REDIRECT_STATUSES:
+                # A redirect (http:// upgraded to https://) says nothing about whether
+                # the host serves pages: it does not clear a hang.
+                slot.note_answer()
             undecodable: str | None = None
             try:
                 body = b""
@@ -243,34 +252,67 @@ class UrlChecker:
         return not is_binary(ctype)  # unknown length: read at most max_body, then give up
 
     async def _attempt(
-        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool
+        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, timeout: float
     ) -> Fetched:
-        """One attempt, reported to the sentinel as soon as it ends (before any retry)."""
+        """One attempt, reported to the sentinel (and a timeout to the host's slot) as soon
+        as it ends, before any retry."""
         sentinel = self._sentinel
-        if sentinel is None:
-            return await self._send_once(method, url, cookies, read_body)
-        await sentinel.wait_clear()
+        if sentinel is not None:
+            await sentinel.wait_clear()
         try:
-            fetched = await self._send_once(method, url, cookies, read_body)
+            fetched = await self._send_once(method, url, cookies, read_body, timeout)
         except Exception as exc:
             try:
                 kind = classify(exc).kind
             except Exception:
                 kind = "bug"
-            await sentinel.attempt(connection_failed=kind in CONNECTION_KINDS, answered=False)
+            if kind in TIMEOUT_KINDS:
+                self._hosts.slot(host_of(url)).note_timeout()
+            if sentinel is not None:
+                failed = kind in CONNECTION_KINDS
+                await sentinel.attempt(connection_failed=failed, answered=False)
             raise
-        await sentinel.attempt(connection_failed=False, answered=True)
+        if sentinel is not None:
+            await sentinel.attempt(connection_failed=False, answered=True)
         return fetched
 
     async def _send(
         self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, deadline: float
     ) -> Fetched:
+        """One request with its retries. A timeout is retried only within the request's
+        tail window (`TAIL_WINDOW` timeouts from its start, the retry's own timeout cut to
+        fit) and not for a host that never answers (`HostSlot.hopeless`): a URL that does
+        not answer costs about one timeout, not one per attempt (docs/checker.md)."""
+        host = host_of(url)
+        full = self._timeout_for(host)
+        window_end = anyio.current_time() + TAIL_WINDOW * full
+        timed_out = False
+
+        def attempt() -> Awaitable[Fetched]:
+            timeout = full
+            if timed_out:
+                timeout = max(0.1, min(full, window_end - anyio.current_time()))
+            return self._attempt(method, url, cookies, read_body, timeout)
+
+        def give_up(exc: BaseException) -> bool:
+            nonlocal timed_out
+            try:
+                kind = classify(exc).kind
+            except Exception:
+                return False
+            if kind not in TIMEOUT_KINDS:
+                return False
+            timed_out = True
+            left = window_end - anyio.current_time()
+            return self._hosts.slot(host).hopeless or left < full * MIN_RETRY_FRACTION
+
         return await with_retries(
-            lambda: self._attempt(method, url, cookies, read_body),
+            attempt,
             retries=self._settings.retries,
             base_wait=self._base_wait,
             max_retry_after=self._settings.max_retry_after,
             time_left=lambda: deadline - anyio.current_time(),
+            give_up=give_up,
         )
 
     # --- the redirect chain --------------------------------------------------------------
