@@ -10,7 +10,7 @@ import pytest
 from linkwarden.cli import main
 from linkwarden.diff import diff, diff_to_json, exit_code_for, md_text, render_diff_markdown
 from linkwarden.model import Enrichment, Finding, Role, Severity, Status
-from linkwarden.state import write_snapshot
+from linkwarden.state.codec import write_snapshot
 from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 P1 = "https://arxiv.org/abs/2301.00001"

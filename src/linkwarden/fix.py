@@ -25,9 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ._quarantine import Effective
-from .model import ExtractedList, Link, Status
-from .state import LinkRecord, Snapshot
+from .model import Effective, ExtractedList, Link, Status
+from .state.snapshot import LinkRecord, Snapshot
 from .urls import badge_repo, github_repo, https_upgrade, normalize
 
 # Characters that may stand in a URL as written in Markdown or HTML; a match must not be
@@ -113,14 +112,14 @@ def _renamed(url: str, record: LinkRecord | None) -> tuple[str, str] | None:
 
 
 def _redirected(url: str, record: LinkRecord | None) -> tuple[str, str] | None:
-    if record is None or record.status is not Status.REDIRECTED:
+    if record is None or record.result.status is not Status.REDIRECTED:
         return None
-    if record.effective is not Effective.REDIRECTED or not record.final_url:
+    if record.effective is not Effective.REDIRECTED or not record.result.final_url:
         return None
-    if normalize(record.final_url) == normalize(url):
+    if normalize(record.result.final_url) == normalize(url):
         return None
-    code = f" ({record.http_status})" if record.http_status else ""
-    return _with_fragment(record.final_url, url), f"permanent redirect{code}"
+    code = f" ({record.result.http_status})" if record.result.http_status else ""
+    return _with_fragment(record.result.final_url, url), f"permanent redirect{code}"
 
 
 def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:
@@ -131,11 +130,11 @@ def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:
     record = links.get(normalize(url))
     verified = (
         record is not None
-        and record.suggestion is not None
-        and (normalize(record.suggestion) == key and record.status.is_healthy)
+        and record.result.suggestion is not None
+        and (normalize(record.result.suggestion) == key and record.result.status.is_healthy)
     )
     https_record = links.get(key)
-    if https_record is not None and https_record.status is Status.OK:
+    if https_record is not None and https_record.result.status is Status.OK:
         verified = True
     return (secure, "the https URL answers ok") if verified else None
 

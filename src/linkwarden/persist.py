@@ -21,19 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .clock import utc_now
 from .config import Settings
 from .diff import RunDiff, diff, dumps_diff, exit_code_for, render_diff_markdown
 from .model import Enrichment, ExtractedList, Finding, LinkResult
-from .state import (
-    Snapshot,
-    append_history,
-    atomic_write_text,
-    build_snapshot,
-    load_snapshot,
-    reusable_results,
-    utc_now,
-    write_snapshot,
-)
+from .state.atomic import atomic_write_text
+from .state.codec import load_snapshot, write_snapshot
+from .state.history import append_history
+from .state.policy import build_snapshot, reusable_results
+from .state.snapshot import Snapshot
 
 LATEST = "latest.json"
 DIFF_MD = "DIFF.md"

@@ -30,18 +30,16 @@ from typing import TextIO
 from .errors import StateError
 from .gitdiff import ChangedLines, changed_lines
 from .model import (
-    ArxivRecord,
     Enrichment,
     ExtractedList,
     Finding,
     Link,
     LinkResult,
-    RepoRecord,
     Severity,
 )
 from .report.annotations import render_annotations
 from .report.escape import md_code, md_link, md_text, shorten
-from .state import Snapshot
+from .state.snapshot import Snapshot
 from .urls import github_repo, normalize
 
 SUMMARY_ROWS = 30  # findings listed in the step summary; the annotations carry the rest
@@ -91,7 +89,7 @@ class PrScope:
         """The committed snapshot's observations, for every URL not re-checked."""
         if self.previous is None:
             return {}
-        return {r.url: r.to_result(via="snapshot") for r in self.previous.links}
+        return {r.url: replace(r.result, via="snapshot") for r in self.previous.links}
 
     def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
         """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.
@@ -101,20 +99,11 @@ class PrScope:
         """
         if self.previous is None:
             return enrichment
-        arxiv: dict[str, ArxivRecord | None] = {}
-        repos: dict[str, RepoRecord | None] = {}
-        for record in self.previous.links:
-            e = record.enrichment
-            if e is None:
-                continue
-            if e.arxiv_id:
-                arxiv.setdefault(e.arxiv_id, e.arxiv)
-            if e.repo:
-                repos.setdefault(e.repo, e.repository)
+        known = self.previous.enrichment()
         return replace(
             enrichment,
-            arxiv={**arxiv, **enrichment.arxiv},
-            repos={**repos, **enrichment.repos},
+            arxiv={**known.arxiv, **enrichment.arxiv},
+            repos={**known.repos, **enrichment.repos},
         )
 
     # ------------------------------------------------------------------ findings

@@ -18,13 +18,13 @@ import json
 import re
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import anyio
 import httpx
 
+from ..clock import now_stamp
 from ..config import CheckSettings
 from ..model import Hop, LinkResult, Status
 from ..urls import host_matches, host_of, is_pdf, normalize
@@ -186,10 +186,6 @@ def _login_page(url: str) -> bool:
     host = (parts.hostname or "").lower()
     path = parts.path.lower()
     return any(host == h and path.startswith(p) for h, p in walls.LOGIN_PAGES)
-
-
-def _now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Checker:
@@ -386,7 +382,7 @@ class Checker:
     async def check(self, url: str) -> LinkResult:
         """The verdict for one normalised URL. Never raises for a per-link failure."""
         started = time.perf_counter()
-        checked_at = _now_iso()
+        checked_at = now_stamp()
         scheme = urlsplit(url).scheme.lower()
         if scheme not in SUPPORTED_SCHEMES:
             result = LinkResult(

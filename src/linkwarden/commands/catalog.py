@@ -15,7 +15,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,9 +24,9 @@ import anyio
 from ..config import Settings
 from ..enrich.collect import canonical_id
 from ..enrich.titles import titles_match
-from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, RepoRecord, Role
+from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, Role
 from ..rules.titles import normalize_title
-from ..state import Snapshot
+from ..state.snapshot import Snapshot
 from ..urls import arxiv_ref, badge_repo, github_repo, normalize
 
 CSV_COLUMNS = (
@@ -36,17 +36,11 @@ CSV_COLUMNS = (
 
 
 def _enrichment_from_snapshot(snapshot: Snapshot) -> Enrichment:
+    known = snapshot.enrichment()
     arxiv: dict[str, ArxivRecord | None] = {}
-    repos: dict[str, RepoRecord | None] = {}
-    for record in snapshot.links:
-        e = record.enrichment
-        if e is None:
-            continue
-        if e.arxiv_id:
-            arxiv.setdefault(canonical_id(e.arxiv_id) or e.arxiv_id, e.arxiv)
-        if e.repo:
-            repos.setdefault(e.repo.lower(), e.repository)
-    return Enrichment(arxiv=arxiv, repos=repos, notes=snapshot.run.notes)
+    for key, record in known.arxiv.items():
+        arxiv.setdefault(canonical_id(key) or key, record)
+    return replace(known, arxiv=arxiv)
 
 
 def _entry_arxiv(listing: ExtractedList, entry: Entry, enrichment: Enrichment) -> str | None:
@@ -219,7 +213,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lists = [extract(read_source(s)) for s in select_sources(args.paths, args.registry)]
     snapshot = None if getattr(args, "fresh", False) else previous_snapshot(Path(args.out))
     if snapshot is not None:
-        results = {r.url: r.to_result() for r in snapshot.links}
+        results = {r.url: r.result for r in snapshot.links}
         enrichment = _enrichment_from_snapshot(snapshot)
         print(f"linkwarden catalog: statuses from {Path(args.out) / 'latest.json'}", file=err)
     else:

@@ -38,7 +38,7 @@ from ..urls import normalize
 if TYPE_CHECKING:
     from ..persist import SavedRun
     from ..prmode import PrScope
-    from ..state import Snapshot
+    from ..state.snapshot import Snapshot
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -313,8 +313,8 @@ def pr_scope(
 def reused_results(previous: Snapshot | None, max_age: Any) -> dict[str, LinkResult]:
     if max_age is None:
         return {}
+    from ..clock import utc_now
     from ..persist import reuse_for_max_age
-    from ..state import utc_now
 
     return reuse_for_max_age(previous, max_age, utc_now())
 

@@ -13,7 +13,8 @@ from typing import TextIO
 
 from ..diff import diff, dumps_diff, exit_code_for, render_diff_markdown
 from ..errors import StateError
-from ..state import Snapshot, load_snapshot
+from ..state.codec import load_snapshot
+from ..state.snapshot import Snapshot
 
 
 def _load(path: Path) -> Snapshot:

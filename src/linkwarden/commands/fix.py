@@ -16,7 +16,8 @@ from ..errors import BadSourceFile, SourceNotFound
 from ..extract import extract
 from ..fix import FilePlan, plan_file
 from ..sources import SourceText, read_source
-from ..state import atomic_write_text, load_snapshot
+from ..state.atomic import atomic_write_text
+from ..state.codec import load_snapshot
 
 
 def _original_text(source: SourceText) -> str:
