@@ -5,7 +5,8 @@ The stages, each its own function so that others can slot in between them::
     load_lists ─► link_urls ─► check_links ─► (enrichment) ─► evaluate_rules ─► persist
 
 Exit codes: 0 nothing to fail on; 1 error-severity findings; 2 input/config errors;
-3 network unavailable (nothing written: the previous report stays byte-identical).
+3 network unavailable (nothing written: the previous report stays byte-identical);
+4 another run is writing to the same `--out` (nothing written).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import anyio
 
 from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
-from ..errors import LinkwardenError, NetworkUnavailable
+from ..errors import LinkwardenError, NetworkUnavailable, OutputBusy
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
 from ..sources import read_source
 from ..urls import normalize
@@ -337,6 +338,21 @@ def summary_line(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The command; a full run holds `--out` for itself (one writer per folder, exit 4
+    for a second one). PR mode writes nothing there and takes no lock."""
+    if getattr(args, "changed_since", None):
+        return _run(args, out, err)
+    from ..state.lock import exclusive_out
+
+    try:
+        with exclusive_out(Path(getattr(args, "out", None) or DEFAULT_OUT)):
+            return _run(args, out, err)
+    except OutputBusy as exc:
+        print(f"linkwarden: error: {exc.describe()}", file=err)
+        return exc.exit_code
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..cli import settings_for
 
     started = time.monotonic()

@@ -48,6 +48,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = read_source(source)
         original = _original_text(text)
         plan = plan_file(extract(text), original, snapshot)
+        for note in plan.notes:
+            err.write(f"linkwarden fix: {note}\n")
         if plan.changed:
             plans.append(plan)
             out.write(plan.unified_diff())

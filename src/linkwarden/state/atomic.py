@@ -58,6 +58,13 @@ def atomic_write_chunks(path: Path | str, chunks: Iterable[str]) -> None:
     temporary file as it comes, so a large file (a 100,000-link snapshot or report) is never
     held whole in memory. Same guarantees: old file or new one, never half; an exception
     from `chunks` leaves the old file untouched."""
+    commit(stage_chunks(path, chunks), path)
+
+
+def stage_chunks(path: Path | str, chunks: Iterable[str]) -> Path:
+    """Write `chunks` to a new temporary file beside `path` (fsynced, with the mode `path`
+    has or would get) and return it, leaving `path` untouched until `commit`. A file can so
+    be written early and put in place later (history.csv after the snapshot)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -71,15 +78,24 @@ def atomic_write_chunks(path: Path | str, chunks: Iterable[str]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _mode_for(target))
-        os.replace(tmp_name, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        discard(Path(tmp_name))
         raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        discard(Path(tmp_name))
         raise
+    return Path(tmp_name)
+
+
+def commit(staged: Path, path: Path | str) -> None:
+    """Put a file from `stage_chunks` in place of `path` (atomically), and make the rename
+    itself durable."""
+    target = Path(path)
+    try:
+        os.replace(staged, target)
+    except OSError as exc:
+        discard(staged)
+        raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
     _sweep_stale_temporaries(target)
     with contextlib.suppress(OSError):
         dir_fd = os.open(target.parent, os.O_RDONLY)
@@ -87,3 +103,22 @@ def atomic_write_chunks(path: Path | str, chunks: Iterable[str]) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def discard(staged: Path) -> None:
+    """Remove a staged file that will not be committed (missing already is fine)."""
+    with contextlib.suppress(OSError):
+        os.unlink(staged)
+
+
+def sweep_temporaries(directory: Path) -> list[Path]:
+    """Remove every temporary file these writers leave (`.NAME.XXXX.tmp`) in `directory`,
+    whatever its age; return them. Only for a directory nobody else writes to now (the run
+    holds its lock, `state.lock`): what is there is a killed writer's."""
+    swept = []
+    for leftover in sorted(Path(directory).glob(".*.tmp")):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
+                swept.append(leftover)
+    return swept

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import StateError
 from ..model import Effective, Severity, Status
-from .atomic import atomic_write_text
+from .atomic import commit, stage_chunks
 from .snapshot import Snapshot
 
 
@@ -52,7 +52,13 @@ def history_row(snapshot: Snapshot) -> dict[str, str]:
 
 
 def append_history(path: Path | str, snapshot: Snapshot) -> None:
-    """Add the run's row to history.csv (atomically: the whole file is rewritten).
+    """Add the run's row to history.csv (atomically: the whole file is rewritten)."""
+    commit(stage_history(path, snapshot), path)
+
+
+def stage_history(path: Path | str, snapshot: Snapshot) -> Path:
+    """history.csv with the run's row added, written beside it but not yet in its place
+    (`atomic.commit` puts it there): the row is committed only once the snapshot is.
 
     Rows are kept in the order the runs happened; rows under an older header keep the
     columns they share with the current one.
@@ -75,4 +81,4 @@ def append_history(path: Path | str, snapshot: Snapshot) -> None:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    atomic_write_text(target, buffer.getvalue())
+    return stage_chunks(target, (buffer.getvalue(),))
