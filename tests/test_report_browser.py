@@ -14,7 +14,9 @@ It also takes a screenshot. With `LINKWARDEN_REGEN_EXAMPLES=1` the screenshot of
 report (made from the simulated web by `tests/report_examples.py`) is saved to
 `docs/examples/report.png`, the picture README shows.
 
-Chromium missing is a failure with instructions, never a skip: `.ci/run` installs it.
+Chromium missing: in CI (`CI` set) a failure, since `.ci/run` installs it there and a CI
+run must never pass without this test; on a developer's machine a skip whose reason says
+how to get it (README, "Set-up").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -59,12 +62,23 @@ def chromium() -> str:
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     )
     if not found:
-        pytest.fail(
-            "Chromium is not installed, and the report's browser test needs it. Install "
-            "Debian's package: `apt-get update && apt-get install -y chromium` "
-            "(.ci/run does this when /usr/bin/chromium is missing)."
-        )
+        missing(os.environ)
+    assert found is not None
     return found
+
+
+HOW_TO_GET = (
+    "Chromium is not installed, and the report's browser test needs it: "
+    "`sudo apt-get install chromium` (Debian/Ubuntu), `brew install --cask chromium` "
+    "(macOS), or any Chromium/Chrome binary named `chromium` on PATH."
+)
+
+
+def missing(env: Mapping[str, str]) -> None:
+    """No Chromium: fail in CI (where `.ci/run` installs it), skip with a reason locally."""
+    if env.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{HOW_TO_GET} In CI (CI={env['CI']}) `.ci/run` installs it: it must be there.")
+    pytest.skip(HOW_TO_GET)
 
 
 def run_chromium(binary: str, profile: Path, *args: str) -> str:
@@ -151,3 +165,20 @@ def test_screenshot(chromium: str, tmp_path: Path) -> None:
     )
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert target.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+@pytest.mark.parametrize(
+    ("env", "outcome"),
+    [
+        ({}, pytest.skip.Exception),
+        ({"CI": ""}, pytest.skip.Exception),
+        ({"CI": "false"}, pytest.skip.Exception),
+        ({"CI": "true"}, pytest.fail.Exception),
+        ({"CI": "1"}, pytest.fail.Exception),
+    ],
+)
+def test_missing_chromium_skips_locally_and_fails_in_ci(
+    env: dict[str, str], outcome: type[BaseException]
+) -> None:
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        missing(env)

@@ -59,7 +59,10 @@ def select_sources(paths: Sequence[str], registry_path: Path) -> list[SourceList
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    return load_settings(getattr(args, "config", None))
+    # PR mode: the checked-out tree is the contributor's; a config found in it may not
+    # move the token or open the private-address guard (config.TRUSTED_ONLY).
+    pr_mode = bool(getattr(args, "changed_since", None))
+    return load_settings(getattr(args, "config", None), trust_found=not pr_mode)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -161,6 +161,19 @@ def write_json(records: Sequence[dict[str, Any]], out: TextIO) -> None:
     out.write("\n")
 
 
+# What a spreadsheet takes for the start of a formula (or of a cell it splits): a cell
+# beginning so is read as text only behind a leading apostrophe (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: object) -> object:
+    """`cell`, with a leading `'` when it is text a spreadsheet would run as a formula
+    (titles, journal references and list names come from lists and APIs anyone can edit)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -168,18 +181,17 @@ def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
         paper = r["arxiv"] or {}
         found = [x for x in r["repos"] if x.get("full_name")]
         statuses = Counter(link["status"] for link in r["links"])
-        writer.writerow(
-            [
-                r["title"], r["arxiv_id"] or "", paper.get("title", ""),
-                paper.get("latest_version", ""), paper.get("published", ""),
-                paper.get("primary_category") or "", paper.get("journal_ref") or "",
-                ";".join(x.get("full_name") or x["repo"] for x in r["repos"]),
-                ";".join(str(x.get("stars")) for x in found),
-                ";".join(str(x.get("archived")).lower() for x in found),
-                ";".join(f"{o['list']}:{o['line']}" for o in r["occurrences"]),
-                ";".join(f"{k}={v}" for k, v in sorted(statuses.items())),
-            ]
-        )  # fmt: skip
+        row = [
+            r["title"], r["arxiv_id"] or "", paper.get("title", ""),
+            paper.get("latest_version", ""), paper.get("published", ""),
+            paper.get("primary_category") or "", paper.get("journal_ref") or "",
+            ";".join(x.get("full_name") or x["repo"] for x in r["repos"]),
+            ";".join(str(x.get("stars")) for x in found),
+            ";".join(str(x.get("archived")).lower() for x in found),
+            ";".join(f"{o['list']}:{o['line']}" for o in r["occurrences"]),
+            ";".join(f"{k}={v}" for k, v in sorted(statuses.items())),
+        ]  # fmt: skip
+        writer.writerow([spreadsheet_text(cell) for cell in row])
 
 
 def _fresh(

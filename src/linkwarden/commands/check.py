@@ -360,6 +360,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out_dir = Path(getattr(args, "out", None) or DEFAULT_OUT)
     try:
         settings = effective_settings(args, settings_for(args))
+        for key in settings.ignored:
+            print(
+                f"linkwarden: warning: {settings.source}: `{key}` ignored: in PR mode a "
+                "config file found in the checked-out tree may not set it; use --config "
+                "with a trusted file (docs/automation.md)",
+                file=err,
+            )
         network = network_options(args, settings.check)
         lists = load_lists(args)
         previous = load_previous(out_dir)

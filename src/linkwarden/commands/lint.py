@@ -23,6 +23,7 @@ from ..extract import extract
 from ..model import ExtractedList, Finding, Severity
 from ..rules import evaluate, finding_as_dict, validate_overrides
 from ..sources import read_source
+from ..terminal import json_printable, printable
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -30,8 +31,11 @@ JSON_VERSION = 1
 
 
 def format_text(finding: Finding) -> str:
+    """One line per finding; control characters in the path, message or suggestion are
+    shown as escapes (`terminal.printable`), so no file name or title can start a line
+    of its own (a `::error` command in a CI log) or drive the terminal."""
     line = f"{finding.path}:{finding.line}: {finding.code} [{finding.severity}] {finding.message}"
-    return f"{line} -> {finding.suggestion}" if finding.suggestion else line
+    return printable(f"{line} -> {finding.suggestion}" if finding.suggestion else line)
 
 
 def summarize(lists: Sequence[ExtractedList], findings: Sequence[Finding]) -> dict[str, int]:
@@ -84,7 +88,7 @@ def run(
             "summary": summary,
             "findings": [finding_as_dict(f) for f in findings],
         }
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     else:
         for finding in findings:
             out.write(format_text(finding) + "\n")
