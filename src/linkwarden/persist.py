@@ -28,8 +28,9 @@ from pathlib import Path
 
 from .clock import utc_now
 from .config import Settings
-from .diff import RunDiff, diff, dumps_diff, exit_code_for, render_diff_markdown
+from .diff import RunDiff, diff, dumps_diff, exit_code_for
 from .model import Enrichment, ExtractedList, Finding, LinkResult
+from .report.diff_markdown import render_diff_markdown
 from .state.atomic import atomic_write_text, commit, discard
 from .state.codec import load_snapshot, write_snapshot
 from .state.history import stage_history

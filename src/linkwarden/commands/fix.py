@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..cli import select_sources
 from ..errors import BadSourceFile, SourceNotFound
-from ..extract import extract
 from ..fix import FilePlan, plan_file
-from ..sources import SourceText, read_source
+from ..sources import SourceText, read_source, select_sources
 from ..state.atomic import atomic_write_text
 from ..state.codec import load_snapshot
+from ._inputs import extract_texts
 
 
 def _original_text(source: SourceText) -> str:
@@ -44,10 +43,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "fixed (run `linkwarden check` first for redirects, renames and https)\n"
         )
     plans: list[FilePlan] = []
-    for source in sources:
-        text = read_source(source)
-        original = _original_text(text)
-        plan = plan_file(extract(text), original, snapshot)
+    texts = [read_source(source) for source in sources]
+    for text, extracted in zip(texts, extract_texts(texts), strict=True):
+        plan = plan_file(extracted, _original_text(text), snapshot)
         for note in plan.notes:
             err.write(f"linkwarden fix: {note}\n")
         if plan.changed:

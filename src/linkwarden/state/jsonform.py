@@ -178,7 +178,8 @@ class JsonForm:
         if hint in (str, int, float, bool):
             return _identity
         if _is_enum(hint):
-            return lambda value: value.value
+            # Through the enum: a member, or a plain value of one (a str enum's "http").
+            return lambda value: hint(value).value
         if _is_record(hint):
             return self.encoder(hint)
         origin, args = typing.get_origin(hint), typing.get_args(hint)

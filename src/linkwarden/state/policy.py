@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from .. import __version__
 from ..clock import format_time, parse_time
 from ..config import Settings
+from ..findings import finding_order
 from ..model import (
     Effective,
     Enrichment,
@@ -29,6 +30,7 @@ from ..model import (
     Location,
     Severity,
     Status,
+    Via,
 )
 from ..urls import arxiv_ref, github_repo, normalize
 from .quarantine import apply_quarantine, judge
@@ -85,7 +87,7 @@ def _link_enrichment(
 def _unchecked(url: str, now: str) -> LinkResult:
     return LinkResult(
         url=url, status=Status.SKIPPED, final_url=url, reason="not checked in this run",
-        checked_at=now, via="none",
+        checked_at=now, via=Via.NONE,
     )  # fmt: skip
 
 
@@ -99,7 +101,7 @@ def _record(
     enrichment: LinkEnrichment | None,
 ) -> LinkRecord:
     checked_at = result.checked_at or now
-    reused = result.via == "snapshot" and previous is not None
+    reused = result.via is Via.SNAPSHOT and previous is not None
     if reused and previous is not None:
         # Reused from the last snapshot (--max-age): nothing new was observed.
         consecutive, first_failed, history = (
@@ -151,11 +153,6 @@ def _source_info(x: ExtractedList) -> SourceInfo:
     )
 
 
-def finding_order(f: Finding) -> tuple[str, int, str, str, str, str]:
-    """Total order of findings: by place, then code, URL, message, severity."""
-    return (*f.sort_key(), f.message, f.severity.value)
-
-
 def count_by(values: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
     """Counts of `values`, with every one of `keys` present (0 when absent)."""
     counts = dict.fromkeys(keys, 0)
@@ -189,7 +186,7 @@ def build_snapshot(
         result = results.get(url)
         prior = before.get(url)
         if result is None:
-            result = replace(prior.result, via="snapshot") if prior else _unchecked(url, stamp)
+            result = replace(prior.result, via=Via.SNAPSHOT) if prior else _unchecked(url, stamp)
         # The previous record's URL string: one copy of it for both runs' snapshots.
         key = prior.url if prior is not None else url
         # Popped: each URL's list is freed as soon as its record has the sorted tuple.
@@ -254,5 +251,5 @@ def reusable_results(
         checked = parse_time(record.result.checked_at)
         if checked is None or now - checked >= max_age or checked > now:
             continue
-        reusable[record.url] = replace(record.result, via="snapshot")
+        reusable[record.url] = replace(record.result, via=Via.SNAPSHOT)
     return reusable
