@@ -275,3 +275,35 @@ def test_a_snapshot_written_by_a_run_has_no_offset_stamps() -> None:
     data = snapshot_to_json(built)
     assert data["generated_at"] == "2025-03-01T02:00:00Z"
     assert data["links"][0]["checked_at"] == "2025-03-01T02:00:00Z"
+
+
+# ------------------------------------------------------------------- older snapshots
+
+BEFORE_SPLIT = ROOT / "tests/golden/state/before-split.json"
+
+
+def test_a_snapshot_written_before_the_split_still_reads_and_carries_on() -> None:
+    """`before-split.json` was written by the hand-listed codec (the last commit before this
+    package): entries without path/index/end_line, an API verdict and arXiv dates stamped
+    `+00:00`. It must read, in the one time format, and the next run must carry its history."""
+    old = load_snapshot(BEFORE_SPLIT)
+    assert old is not None and len(old.links) == 4 and len(old.entries) == 3
+    assert {e.title for e in old.entries} == {"Talking Heads", "Second", "Same paper elsewhere"}
+    assert all(e.path == "" and e.end_line == 0 for e in old.entries)
+    by_url = old.link_map()
+    paper = by_url["https://arxiv.org/abs/2301.01081"]
+    assert paper.result.checked_at == "2025-03-01T02:00:00Z"  # was +00:00
+    assert paper.enrichment is not None and paper.enrichment.arxiv is not None
+    assert paper.enrichment.arxiv.published == "2023-01-03T18:59:02Z"
+    flaky = by_url["https://flaky.example/page"]
+    assert flaky.effective.value == "suspect" and flaky.consecutive_failures == 1
+    assert "+00:00" not in dumps_snapshot(old)
+    # The next night: the flaky link fails again and is confirmed dead from the old streak.
+    lists = [
+        make_list("alpha", [("Talking Heads", []), ("Second", [(flaky.url, Role.PROJECT)])]),
+    ]
+    results = {flaky.url: result(flaky.url, Status.TIMEOUT, night(1), error_kind="timeout")}
+    new = snap(lists, results, old, night(1))
+    record = new.link_map()[flaky.url]
+    assert record.consecutive_failures == 2 and record.effective.value == "dead"
+    assert record.first_failed_at == flaky.first_failed_at

@@ -15,7 +15,8 @@ described without another edit. Field metadata steers that derivation:
 - `"json"`: the key in JSON when it differs from the field name (`list_name` -> `list`);
 - `"format": "time"`: a `YYYY-MM-DDTHH:MM:SSZ` time stamp (see `linkwarden.clock`);
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
-- `"inline": True`: a nested record whose fields are written at the level of its owner.
+- `"inline": True`: a nested record whose fields are written at the level of its owner;
+- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
 """
 
 from __future__ import annotations
@@ -245,11 +246,12 @@ class Entry:
     """One item of a list: usually a paper, sometimes a dataset, tool or person."""
 
     list_name: str = field(metadata=LIST_KEY)
-    path: str
-    index: int  # 0-based position in the list; Link.entry refers to it
+    # Snapshots written before the run state was split kept no path, index or end line.
+    path: str = field(metadata={"missing": ""})
+    index: int = field(metadata={"missing": 0})  # 0-based position; Link.entry refers to it
     title: str
     line: int
-    end_line: int
+    end_line: int = field(metadata={"missing": 0})
     section: tuple[str, ...] = ()
     venue: str | None = None
     year: int | None = None

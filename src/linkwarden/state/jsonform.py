@@ -19,7 +19,9 @@ Types understood: `str`, `int`, `float`, `bool`, enums with string values, `X | 
 - `"persist": False`: not written and not read (the field must have a default);
 - `"inline": True`: a nested dataclass whose keys are written beside its owner's;
 - `"format": NAME`: a string in a named format: the schema refers to it and the decoder
-  passes the text through that format's `read` (e.g. to normalise older spellings).
+  passes the text through that format's `read` (e.g. to normalise older spellings);
+- `"missing": VALUE`: what a required field reads as when an older file lacks its key (a
+  field added later to a record without a default).
 
 A class may also name read-only properties to write beside its fields in a
 `json_derived: ClassVar[tuple[str, ...]]`; they are ignored when reading.
@@ -64,6 +66,7 @@ class _Field:
     has_default: bool
     default: Any
     inline: bool
+    missing: tuple[Any, ...]  # (value,) when an older file may lack the key
 
 
 def _fields(cls: type) -> list[_Field]:
@@ -85,6 +88,7 @@ def _fields(cls: type) -> list[_Field]:
                 has_default=has_default,
                 default=default,
                 inline=bool(f.metadata.get("inline", False)),
+                missing=(f.metadata["missing"],) if "missing" in f.metadata else (),
             )
         )
     return found
@@ -208,23 +212,25 @@ class JsonForm:
         return found
 
     def _compile_decoder(self, cls: type) -> Decoder:
-        plain: list[tuple[str, str, Decoder, bool]] = []
+        plain: list[tuple[str, str, Decoder, bool, tuple[Any, ...]]] = []
         inline: list[tuple[str, Decoder]] = []
         for f in _fields(cls):
             if f.inline:
                 inline.append((f.name, self.decoder(f.hint)))
             else:
                 reader = self._value_decoder(f.hint, f.fmt, f.key)
-                plain.append((f.key, f.name, reader, f.has_default))
+                plain.append((f.key, f.name, reader, f.has_default, f.missing))
         name = cls.__name__
 
         def decode(data: Any) -> Any:
             if not isinstance(data, dict):
                 raise TypeError(f"{name}: expected an object, got {type(data).__name__}")
             kwargs: dict[str, Any] = {}
-            for key, attr, reader, optional in plain:
+            for key, attr, reader, optional, missing in plain:
                 if key in data:
                     kwargs[attr] = reader(data[key])
+                elif missing:
+                    kwargs[attr] = missing[0]
                 elif not optional:
                     raise KeyError(key)
             for attr, reader in inline:
