@@ -120,7 +120,7 @@ class Snapshot:
     totals: Totals = field(default_factory=Totals)
     links: tuple[LinkRecord, ...] = ()  # sorted by URL
     entries: tuple[Entry, ...] = ()  # sorted by list, line
-    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by policy.finding_order
+    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by findings.finding_order
 
     def link_map(self) -> dict[str, LinkRecord]:
         return {record.url: record for record in self.links}
