@@ -17,13 +17,13 @@ import re
 import time
 from collections.abc import Awaitable
 from dataclasses import replace
-from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, urljoin, urlsplit
 
 import anyio
 import httpx
 
+from ..clock import now_stamp
 from ..config import CheckSettings
 from ..model import ErrorKind, Hop, LinkResult, Status, Via
 from ..urls import host_of, normalize
@@ -129,10 +129,6 @@ def _loop_key(url: str) -> str:
         return normalize(url)
     except ValueError:
         return url
-
-
-def _now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class UrlChecker:
@@ -370,7 +366,7 @@ class UrlChecker:
     async def check(self, url: str) -> LinkResult:
         """The verdict for one normalised URL. Never raises for a per-link failure."""
         started = time.perf_counter()
-        checked_at = _now_iso()
+        checked_at = now_stamp()
         scheme = url.partition(":")[0].lower() if ":" in url else ""
         problem = url_problem(url)
         if scheme not in SUPPORTED_SCHEMES:
