@@ -297,6 +297,12 @@ def _add_pr_mode(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print each finding as a GitHub Actions annotation (::error file=,line=::)",
     )
+    p.add_argument(
+        "--comment",
+        action="store_true",
+        help="PR mode in GitHub Actions: keep one comment on the pull request with the "
+        "findings (needs pull-requests: write; a read-only token falls back, never fails)",
+    )
 
 
 def _add_catalog(sub: argparse._SubParsersAction[_Parser]) -> None:
