@@ -1,8 +1,8 @@
 """What `check` hands to GitHub Actions after a run: step outputs, the job summary, the PR
 comment. Everything is keyed off the environment cli.py read (never os.environ here):
 
-- `$GITHUB_OUTPUT` set → `dead`, `new`, `findings-error`, `findings-warning`,
-  `findings-info` and `report-dir` are appended as step outputs (the action's outputs);
+- `$GITHUB_OUTPUT` set → `dead`, `new`, `findings-error`, `findings-warning` and
+  `findings-info` are appended as step outputs (the action's outputs);
 - `$GITHUB_STEP_SUMMARY` set, full run → the run summary (`report.run_summary`);
   PR mode writes its own summary (prmode.py);
 - `--comment` in PR mode → the one PR comment (prcomment.py), in the pull request named by
@@ -113,16 +113,13 @@ def run_url(env: Mapping[str, str]) -> str | None:
 # ------------------------------------------------------------------------------ full run
 
 
-def after_full_run(
-    snapshot: Snapshot, changes: RunDiff | None, out_dir: Path, env: Mapping[str, str]
-) -> None:
+def after_full_run(snapshot: Snapshot, changes: RunDiff | None, env: Mapping[str, str]) -> None:
     """The job summary and the step outputs of a full run (each only inside Actions)."""
     if env.get("GITHUB_STEP_SUMMARY"):
         from .report.run_summary import render_run_summary
 
         append_step_summary(env, render_run_summary(snapshot, changes, report_url=run_url(env)))
-    outputs = full_run_counts(snapshot, changes).as_outputs()
-    write_outputs(env, {**outputs, "report-dir": str(out_dir)})
+    write_outputs(env, full_run_counts(snapshot, changes).as_outputs())
 
 
 # ------------------------------------------------------------------------------- PR mode

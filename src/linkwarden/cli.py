@@ -125,6 +125,11 @@ def _add_state_sync(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="store_true",
         help="keep the reports too (REPORT.md, report.html, DIFF.md, badge.json, ...)",
     )
+    p.add_argument(
+        "--with-badge",
+        action="store_true",
+        help="keep badge.json too (branch mode: a raw URL for a shields.io badge)",
+    )
     p.set_defaults(handler=cmd_state)
 
 

@@ -7,6 +7,7 @@ report folder, each written atomically::
                          describe another pair of runs)
     history.csv          one row per run
     REPORT.md, report.html, report.sarif   via linkwarden.report.write_reports
+    badge.json           link health for a shields.io badge (report/badge.py)
     latest.json          last, so a run that dies half-way leaves the previous snapshot,
                          and the next run diffs against it again
 
@@ -39,6 +40,7 @@ LATEST = "latest.json"
 DIFF_MD = "DIFF.md"
 DIFF_JSON = "diff.json"
 HISTORY = "history.csv"
+BADGE = "badge.json"
 
 
 @dataclass(frozen=True)
@@ -122,14 +124,11 @@ def _write_reports(
     """The people's and machines' reports, when the report package is installed."""
     try:
         from .report import write_reports
+        from .report.badge import badge_json
     except ImportError:  # pragma: no cover - only before linkwarden.report lands
         return []
-    return list(
-        write_reports(
-            out,
-            snapshot,
-            changes,
-            history_csv=out / HISTORY,
-            duration_seconds=duration_seconds,
-        )
+    written = write_reports(
+        out, snapshot, changes, history_csv=out / HISTORY, duration_seconds=duration_seconds
     )
+    atomic_write_text(out / BADGE, badge_json(snapshot.totals.by_effective))
+    return [*written, out / BADGE]

@@ -33,7 +33,8 @@ from pathlib import Path
 from .errors import StateError
 
 STATE_FILES = ("latest.json", "history.csv")
-REPORT_FILES = ("REPORT.md", "report.html", "report.sarif", "DIFF.md", "diff.json", "badge.json")
+BADGE = "badge.json"
+REPORT_FILES = ("REPORT.md", "report.html", "report.sarif", "DIFF.md", "diff.json", BADGE)
 DEFAULT_BRANCH = "linkwarden-state"
 DEFAULT_REMOTE = "origin"
 PUSH_ATTEMPTS = 3  # another run may push between our fetch and our push: fetch and retry
@@ -83,8 +84,11 @@ class SyncResult:
         return f"state ({self.mode}): {words[self.action]}"
 
 
-def files_to_keep(with_reports: bool) -> tuple[str, ...]:
-    return STATE_FILES + (REPORT_FILES if with_reports else ())
+def files_to_keep(with_reports: bool, with_badge: bool = False) -> tuple[str, ...]:
+    """The state files, plus the reports (which include badge.json) or only the badge."""
+    if with_reports:
+        return STATE_FILES + REPORT_FILES
+    return STATE_FILES + ((BADGE,) if with_badge else ())
 
 
 def _present(folder: Path, names: Sequence[str]) -> list[str]:

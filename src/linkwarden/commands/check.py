@@ -387,7 +387,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         from ..ci import after_full_run  # job summary and step outputs inside Actions
 
-        after_full_run(saved.snapshot, saved.diff, out_dir, getattr(args, "env", None) or {})
+        after_full_run(saved.snapshot, saved.diff, getattr(args, "env", None) or {})
     except NetworkUnavailable as exc:
         print(f"linkwarden: {exc.message}", file=err)
         print(

@@ -39,7 +39,7 @@ def commit_message(env: dict[str, str]) -> str:
 def sync(args: argparse.Namespace) -> SyncResult:
     mode = Mode(args.mode)
     out_dir = Path(args.out)
-    names = files_to_keep(args.with_reports)
+    names = files_to_keep(args.with_reports, args.with_badge)
     pulling = args.direction == "pull"
     if mode is Mode.NONE:
         return SyncResult(mode, "skipped")
