@@ -13,20 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from gitkit import git
 from linkwarden.cli import main
 from linkwarden.errors import StateError
 from linkwarden.statesync import GitBranchStore, files_to_keep, pull_cache, push_cache
 
 BRANCH = "linkwarden-state"
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false",
-         "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout
 
 
 @pytest.fixture
