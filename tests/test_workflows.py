@@ -187,14 +187,50 @@ def test_pre_commit_hook_runs_the_offline_lint(
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_the_documented_copy_paste_workflow_passes_actionlint() -> None:
-    """The README example (from docs/automation.md) must be a valid workflow too."""
-    doc = (ROOT / "docs" / "automation.md").read_text(encoding="utf-8")
-    section = doc.split("## Copy-paste", 1)[1]
-    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    assert "uses: linkwarden-dev/linkwarden@v1" in example
-    done = actionlint("-stdin-filename", "links.yml", "-", stdin=example)
-    assert done.returncode == 0, done.stdout + done.stderr
+EXAMPLES = sorted((ROOT / "docs" / "examples" / "workflows").glob("*.yml"))
+
+
+def test_the_example_workflows_pass_actionlint_against_the_vendored_action(
+    tmp_path: Path,
+) -> None:
+    """The copy-paste workflows, linted as files of a scratch repository that vendors
+    action.yml the way the README says, so actionlint checks every `with:` input against its
+    metadata (it reads local actions only for workflow files inside a git repository)."""
+    assert {p.name for p in EXAMPLES} == {"links-nightly.yml", "links-pr.yml", "links-pages.yml"}
+    vendored = tmp_path / ".github" / "actions" / "linkwarden"
+    vendored.mkdir(parents=True)
+    shutil.copy(ACTION, vendored / "action.yml")
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8")
+        assert "uses: ./.github/actions/linkwarden" in text
+        (workflows / example.name).write_text(text, encoding="utf-8")
+        # and the same with a misspelt input, which must fail
+        bad = text.replace("paths: README.md", "path: README.md")
+        (workflows / f"bad-{example.name}").write_text(bad, encoding="utf-8")
+
+    def lint(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [actionlint_binary(), "-no-color", "-oneline", f".github/workflows/{name}"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    for example in EXAMPLES:
+        done = lint(example.name)
+        assert done.returncode == 0, example.name + "\n" + done.stdout + done.stderr
+        done = lint(f"bad-{example.name}")
+        assert done.returncode == 1 and 'input "path" is not defined' in done.stdout
+
+
+def test_the_readme_shows_the_nightly_and_pr_examples_verbatim() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL)
+    for name in ("links-nightly.yml", "links-pr.yml"):
+        text = (ROOT / "docs/examples/workflows" / name).read_text(encoding="utf-8")
+        assert text in blocks, f"README's copy of {name} drifted"
+    assert all("linkwarden-dev/linkwarden@" not in block for block in blocks)
 
 
 # ------------------------------------------------------------------ the action's contract
