@@ -8,6 +8,7 @@ folder.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from linkwarden.errors import StateError
 from linkwarden.statesync import GitBranchStore, files_to_keep, pull_cache, push_cache
 
 BRANCH = "linkwarden-state"
+ENV = dict(os.environ)  # what cli.py would hand over
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_branch_round_trip_across_fresh_clones_never_touches_the_checkout(
 ) -> None:
     first = runner_checkout(remote, tmp_path / "run1")
     head_before = git(first, "rev-parse", "HEAD")
-    store = GitBranchStore(first, BRANCH)
+    store = GitBranchStore(first, ENV, BRANCH)
     out1 = first / "reports"
     assert store.pull(out1, files_to_keep(False)).action == "fresh"  # first run ever
     write_run(out1, 1)
@@ -78,14 +80,13 @@ def test_branch_round_trip_across_fresh_clones_never_touches_the_checkout(
 
     second = runner_checkout(remote, tmp_path / "run2")  # the next night: a fresh runner
     out2 = second / "reports"
-    pulled = GitBranchStore(second, BRANCH).pull(out2, files_to_keep(False))
+    pulled = GitBranchStore(second, ENV, BRANCH).pull(out2, files_to_keep(False))
     assert pulled.action == "restored" and pulled.files == ("latest.json", "history.csv")
     assert (out2 / "latest.json").read_bytes() == (out1 / "latest.json").read_bytes()
     assert not (out2 / "report.html").exists()  # reports were not asked for
     write_run(out2, 2)
-    assert (
-        GitBranchStore(second, BRANCH).push(out2, files_to_keep(False), "night 2").action == "saved"
-    )
+    pushed = GitBranchStore(second, ENV, BRANCH).push(out2, files_to_keep(False), "night 2")
+    assert pushed.action == "saved"
     assert git(remote, "rev-list", "--count", BRANCH).strip() == "2"  # one commit per run
     assert git(remote, "show", f"{BRANCH}:latest.json") == '{"night": 2}\n'
     assert git(second, "branch", "--list").split() == ["*", "main"]
@@ -94,7 +95,7 @@ def test_branch_round_trip_across_fresh_clones_never_touches_the_checkout(
 def test_state_branch_shares_no_history_with_main(remote: Path, tmp_path: Path) -> None:
     work = runner_checkout(remote, tmp_path / "run")
     write_run(work / "reports", 1)
-    GitBranchStore(work, BRANCH).push(work / "reports", files_to_keep(False), "night 1")
+    GitBranchStore(work, ENV, BRANCH).push(work / "reports", files_to_keep(False), "night 1")
     done = subprocess.run(
         ["git", "merge-base", "main", BRANCH], cwd=remote, capture_output=True, check=False
     )
@@ -108,10 +109,10 @@ def test_reports_are_kept_when_asked_and_an_unchanged_push_writes_nothing(
     out = work / "reports"
     write_run(out, 1)
     names = files_to_keep(True)
-    assert GitBranchStore(work, BRANCH).push(out, names, "night 1").files == (
+    assert GitBranchStore(work, ENV, BRANCH).push(out, names, "night 1").files == (
         "latest.json", "history.csv", "report.html",
     )  # fmt: skip
-    assert GitBranchStore(work, BRANCH).push(out, names, "again").action == "unchanged"
+    assert GitBranchStore(work, ENV, BRANCH).push(out, names, "again").action == "unchanged"
     assert git(remote, "rev-list", "--count", BRANCH).strip() == "1"
 
 
@@ -120,9 +121,9 @@ def test_a_push_that_loses_a_race_fetches_and_retries(remote: Path, tmp_path: Pa
     two = runner_checkout(remote, tmp_path / "two")
     write_run(one / "reports", 1)
     write_run(two / "reports", 2)
-    store_two = GitBranchStore(two, BRANCH)
+    store_two = GitBranchStore(two, ENV, BRANCH)
     store_two.fetch()  # two looked before one pushed: its view is stale
-    GitBranchStore(one, BRANCH).push(one / "reports", files_to_keep(False), "from one")
+    GitBranchStore(one, ENV, BRANCH).push(one / "reports", files_to_keep(False), "from one")
     assert store_two.push(two / "reports", files_to_keep(False), "from two").action == "saved"
     assert git(remote, "log", "--format=%s", BRANCH).split("\n")[:2] == ["from two", "from one"]
 
@@ -131,11 +132,11 @@ def test_unreachable_remote_and_bad_branch_are_clear_errors(remote: Path, tmp_pa
     work = runner_checkout(remote, tmp_path / "run")
     git(work, "remote", "set-url", "origin", str(tmp_path / "nowhere.git"))
     with pytest.raises(StateError, match="cannot read branch linkwarden-state of origin"):
-        GitBranchStore(work, BRANCH).pull(work / "reports", files_to_keep(False))
+        GitBranchStore(work, ENV, BRANCH).pull(work / "reports", files_to_keep(False))
     with pytest.raises(StateError, match="not a valid branch name"):
-        GitBranchStore(work, "bad..name").pull(work / "reports", files_to_keep(False))
+        GitBranchStore(work, ENV, "bad..name").pull(work / "reports", files_to_keep(False))
     with pytest.raises(StateError, match=r"no latest\.json to keep"):
-        GitBranchStore(work, BRANCH).push(work / "empty", files_to_keep(False), "x")
+        GitBranchStore(work, ENV, BRANCH).push(work / "empty", files_to_keep(False), "x")
 
 
 def test_cache_mode_copies_both_ways(tmp_path: Path) -> None:

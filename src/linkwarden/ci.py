@@ -184,10 +184,10 @@ def _comment(run: PrRun, env: Mapping[str, str], cacert: Path | None, err: TextI
         print(f"linkwarden: no PR comment: needs {', '.join(missing)}", file=err)
         return
     assert number is not None
-    failing = {id(f) for f in run.failing}
+    failing = set(run.failing)
     body = render_pr_comment(
         ref=run.ref, commit=run.commit, checked=run.checked,
-        rows=[(f, id(f) in failing) for f in run.findings], notes=run.notes,
+        rows=[(f, f in failing) for f in run.findings], notes=run.notes,
         run_url=run_url(env),
     )  # fmt: skip
     target = GitHubTarget(

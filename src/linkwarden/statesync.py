@@ -149,12 +149,15 @@ def push_cache(out_dir: Path, cache_dir: Path, names: Sequence[str]) -> SyncResu
 
 @dataclass(frozen=True)
 class GitBranchStore:
-    """The state files on `branch` of `remote`, seen from the git repository at `repo_dir`."""
+    """The state files on `branch` of `remote`, seen from the git repository at `repo_dir`.
+
+    `env` is the environment git runs in (the one cli.py read: PATH, HOME, and in Actions
+    the checkout's credentials configuration)."""
 
     repo_dir: Path
+    env: Mapping[str, str]
     branch: str = DEFAULT_BRANCH
     remote: str = DEFAULT_REMOTE
-    env: Mapping[str, str] | None = None  # the environment git runs in (None: inherited)
 
     @property
     def local_ref(self) -> str:
@@ -166,7 +169,7 @@ class GitBranchStore:
         return f"branch {self.branch} of {self.remote}"
 
     def _environ(self, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-        env = dict(self.env if self.env is not None else os.environ)
+        env = dict(self.env)
         env.update(extra_env or {})
         env["GIT_TERMINAL_PROMPT"] = "0"  # a missing credential fails instead of waiting
         return env

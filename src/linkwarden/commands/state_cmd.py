@@ -51,7 +51,7 @@ def sync(args: argparse.Namespace) -> SyncResult:
             return pull_cache(cache_dir, out_dir, names)
         return push_cache(out_dir, cache_dir, names)
     env = dict(getattr(args, "env", None) or {})
-    store = GitBranchStore(Path(args.repo_dir), args.branch, args.remote, env or None)
+    store = GitBranchStore(Path(args.repo_dir), env, args.branch, args.remote)
     if pulling:
         return store.pull(out_dir, names)
     return store.push(out_dir, names, commit_message(env))
