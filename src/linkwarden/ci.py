@@ -184,10 +184,10 @@ def _comment(run: PrRun, env: Mapping[str, str], cacert: Path | None, err: TextI
         print(f"linkwarden: no PR comment: needs {', '.join(missing)}", file=err)
         return
     assert number is not None
-    failing = set(run.failing)
+    introduced = set(run.introduced)
     body = render_pr_comment(
         ref=run.ref, commit=run.commit, checked=run.checked,
-        rows=[(f, f in failing) for f in run.findings], notes=run.notes,
+        rows=[(f, f in introduced) for f in run.findings], notes=run.notes,
         run_url=run_url(env),
     )  # fmt: skip
     target = GitHubTarget(
