@@ -52,7 +52,7 @@ lw "${args[@]}" ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"}
 code=$?
 set -e
 output exit-code "$code"
-if [ "$code" -gt 1 ]; then exit "$code"; fi # 2 input or config, 3 network: nothing written
+if [ "$code" -gt 1 ]; then exit "$code"; fi # 2 input, 3 network, 4 folder busy: nothing written
 if [ "$mode" = pr ]; then exit 0; fi # PR mode keeps no state and leaves the issue alone
 
 lw state push "${state_args[@]}"

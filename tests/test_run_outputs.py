@@ -17,7 +17,7 @@ from linkwarden.diff import diff
 from linkwarden.model import Enrichment, Role, Status
 from linkwarden.report.badge import badge_json, colour_for, health_percent, render_badge
 from linkwarden.report.run_summary import ROWS, render_run_summary
-from linkwarden.state import Snapshot
+from linkwarden.state.snapshot import Snapshot
 from statekit import dead_link_finding, make_list, night, repo, result, snap
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -167,3 +167,17 @@ def test_the_cli(remote: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str
     cache = ["--mode", "cache", "--cache-dir", str(tmp_path / "c"), "--out", str(out)]
     assert main(["state", "push", *cache]) == 0
     assert (tmp_path / "c" / "latest.json").is_file()
+
+
+def test_state_commands_take_the_report_folders_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linkwarden.state.lock import exclusive
+
+    out = tmp_path / "reports"
+    cache = ["--mode", "cache", "--cache-dir", str(tmp_path / "c"), "--out", str(out)]
+    with exclusive(out):  # a check is writing there
+        assert main(["state", "pull", *cache]) == 4
+    assert "another linkwarden run is writing to this folder" in capsys.readouterr().err
+    assert main(["state", "pull", *cache]) == 0
+    assert not out.exists()  # a first run that restored nothing leaves no empty folder

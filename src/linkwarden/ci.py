@@ -25,7 +25,7 @@ from typing import TextIO
 from .diff import RunDiff
 from .errors import LinkwardenError, StateError
 from .model import Finding, Severity
-from .state import Snapshot
+from .state.snapshot import Snapshot
 from .tracking import DEFAULT_API_URL, GitHubTarget
 
 DEAD_LINK_RULE = "dead-link"

@@ -58,6 +58,10 @@ def sync(args: argparse.Namespace) -> SyncResult:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    result = sync(args)
+    from ..state.lock import exclusive
+
+    # One writer per report folder: a check writing into it would race the copy (exit 4).
+    with exclusive(Path(args.out)):
+        result = sync(args)
     print(f"linkwarden: {result.describe()}", file=err)
     return 0

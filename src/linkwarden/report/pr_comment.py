@@ -3,8 +3,9 @@
 A hidden marker on the first line finds the comment again on the next push, so the pull
 request keeps one comment, edited in place (prcomment.py holds that conversation). The body
 lists the findings on the changed lines, says which ones this change introduced (the errors
-among them fail the check under `--fail-on new`) and which were known before; when nothing is left it turns into a short
-"resolved" note instead of disappearing, so the history of the review still makes sense.
+among them fail the check under `--fail-on new`) and which were known before; when nothing
+is left it turns into a short "resolved" note instead of disappearing, so the history of
+the review still makes sense.
 
 Pure: from the PR run's findings to Markdown; untrusted text through `report.escape`.
 """

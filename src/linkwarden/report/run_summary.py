@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ..diff import LinkChange, RunDiff
 from ..model import Severity
-from ..state import Snapshot
+from ..state.snapshot import Snapshot
 from .badge import health_percent
 from .escape import md_code, md_link, md_text, shorten
 
