@@ -10,10 +10,10 @@ there is nothing to keep or the remote refuses the push.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from ..clock import now_stamp
 from ..errors import ConfigError
 from ..statesync import (
     GitBranchStore,
@@ -27,8 +27,7 @@ from ..statesync import (
 
 def commit_message(env: dict[str, str]) -> str:
     """One line naming the run, with a link to it inside GitHub Actions."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    message = f"linkwarden state after the run of {stamp}"
+    message = f"linkwarden state after the run of {now_stamp()}"
     run_id, repo = env.get("GITHUB_RUN_ID"), env.get("GITHUB_REPOSITORY")
     if run_id and repo:
         server = env.get("GITHUB_SERVER_URL", "https://github.com")
