@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .report.pr_comment import MARKER
-from .tracking import GitHubTarget, _guarded, open_repository
+from .tracking import GitHubTarget, guarded, open_repository
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -67,7 +67,7 @@ def find_comment(issue: Issue) -> IssueComment | None:
     return None
 
 
-@_guarded("commenting on the pull request")
+@guarded("commenting on the pull request")
 def sync_comment(repo: Repository, number: int, body: str, *, clean: bool) -> CommentOutcome:
     """Bring the one comment on pull request `number` in line with `body` (see above)."""
     from github import GithubException
