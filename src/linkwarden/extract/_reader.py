@@ -77,7 +77,6 @@ class BlockReader:
                 self.year_heading = year
                 break
 
-
     def _attach(self, block: Block) -> None:
         if self.heading_entry is not None:
             self.heading_entry.blocks.append(block)
@@ -88,7 +87,6 @@ class BlockReader:
             for _, link in block.links:
                 link.section_kind = kind
                 self.pending.append(link)
-
 
     # -- blocks --------------------------------------------------------------------------
 
