@@ -94,7 +94,7 @@ class Score:
 
     @property
     def title_accuracy(self) -> float:
-        good = sum(1 for label, got in self.titles if got is not None and same_title(got, label.title))
+        good = sum(1 for label, got in self.titles if got and same_title(got, label.title))
         return self._rate(good, len(self.titles))
 
     @property
@@ -106,12 +106,12 @@ class Score:
         return self._rate(sum(1 for *_, want, got in self.roles if got == want), len(self.roles))
 
     def misses(self) -> list[str]:
-        out = [f"title {l.file}:{l.line}: want {l.title!r}, got {g!r}"
-               for l, g in self.titles if g is None or not same_title(g, l.title)]  # fmt: skip
-        out += [f"year {l.file}:{l.line}: want {l.year}, got {g}"
-                for l, g in self.years if g != l.year]  # fmt: skip
-        out += [f"role {l.file}:{l.line} {frag}: want {w}, got {g}"
-                for l, frag, w, g in self.roles if g != w]  # fmt: skip
+        out = [f"title {e.file}:{e.line}: want {e.title!r}, got {g!r}"
+               for e, g in self.titles if g is None or not same_title(g, e.title)]  # fmt: skip
+        out += [f"year {e.file}:{e.line}: want {e.year}, got {g}"
+                for e, g in self.years if g != e.year]  # fmt: skip
+        out += [f"role {e.file}:{e.line} {frag}: want {w}, got {g}"
+                for e, frag, w, g in self.roles if g != w]  # fmt: skip
         return out
 
 

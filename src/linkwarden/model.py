@@ -32,6 +32,32 @@ class Role(str, enum.Enum):
         return self.value
 
 
+class RoleSource(str, enum.Enum):
+    """What decided a link's role, from what the list says to what we guess.
+
+    `text`, `column` and `citation` are the list's own words: a "Code" label, a Code
+    column, an entry cited with its venue (so its linked title is the paper). `host`,
+    `section` and `position` are inferences (a github.com URL is code; a link under a
+    Datasets heading is a dataset; the linked title of an entry is its subject). The
+    mislabel rules (LW110-LW113) fire only on roles the list states.
+    """
+
+    TEXT = "text"
+    COLUMN = "column"
+    CITATION = "citation"
+    HOST = "host"
+    SECTION = "section"
+    POSITION = "position"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def stated(self) -> bool:
+        """The list itself says what the link is (a label, a column, a citation)."""
+        return self in (RoleSource.TEXT, RoleSource.COLUMN, RoleSource.CITATION)
+
+
 class Severity(str, enum.Enum):
     """How much a finding matters; `rank` orders them (error highest)."""
 
@@ -233,6 +259,7 @@ class Link:
     badge_repo: str | None = None  # OWNER/NAME a shields.io badge counts
     syntax: str = "markdown"  # markdown | html | autolink | bare
     flags: frozenset[LinkFlag] = field(default_factory=frozenset)
+    role_source: RoleSource = RoleSource.TEXT  # what decided `role`
 
 
 @dataclass(frozen=True)
