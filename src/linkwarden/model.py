@@ -383,9 +383,6 @@ class Finding:
     suggestion: str | None = None
     entry: str | None = None  # the entry's title
 
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.path, self.line, self.code, self.url or "")
-
     def as_dict(self) -> dict[str, object]:
         """The JSON form shared by `lint --format json`, the snapshot and the diff."""
         return {

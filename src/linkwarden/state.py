@@ -37,6 +37,7 @@ from . import __version__
 from ._quarantine import Effective, apply_quarantine, judge
 from .config import Settings
 from .errors import StateError
+from .findings import finding_order
 from .model import (
     ArxivRecord,
     Enrichment,
@@ -218,7 +219,7 @@ class Snapshot:
     totals: Totals = field(default_factory=Totals)
     links: tuple[LinkRecord, ...] = ()  # sorted by URL
     entries: tuple[EntryRecord, ...] = ()  # sorted by list, line
-    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by Finding.sort_key
+    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by findings.finding_order
 
     def link_map(self) -> dict[str, LinkRecord]:
         return {record.url: record for record in self.links}
@@ -1117,11 +1118,6 @@ def _entry_record(e: Entry) -> EntryRecord:
         venue=e.venue,
         year=e.year,
     )
-
-
-def finding_order(f: Finding) -> tuple[str, int, str, str, str, str]:
-    """Total order of findings: by place, then code, URL, message, severity."""
-    return (*f.sort_key(), f.message, f.severity.value)
 
 
 def count_by(values: Iterable[str], keys: Iterable[str]) -> dict[str, int]:

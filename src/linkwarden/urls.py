@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
@@ -123,6 +124,32 @@ def unwrap_redirect(url: str) -> tuple[str, str | None]:
             break
         url = target
     return (url, original) if url != original else (url, None)
+
+
+def is_checkable(url: str) -> bool:
+    """Whether a link gets a result from the checker: an absolute URL with a host.
+
+    Any scheme counts: the checker answers `skipped` ("unsupported scheme ftp:") for what
+    it cannot fetch, so the report shows those links too. Empty, relative and host-less links
+    (`mailto:`, `#anchor`) are the offline rules' business. The full run and PR mode both
+    choose their URLs with this test.
+    """
+    if not url or not url.strip():
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
+
+
+def checkable_urls(urls: Iterable[str]) -> list[str]:
+    """The checkable URLs among `urls`, once per normalised form, in the order given."""
+    seen: dict[str, str] = {}
+    for url in urls:
+        if is_checkable(url):
+            seen.setdefault(normalize(url), url)
+    return list(seen.values())
 
 
 def normalize(url: str) -> str:

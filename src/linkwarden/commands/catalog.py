@@ -22,10 +22,9 @@ from typing import Any, TextIO
 import anyio
 
 from ..config import Settings
-from ..enrich.titles import titles_match
 from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, RepoRecord, Role
-from ..rules.titles import normalize_title
 from ..state import Snapshot
+from ..titles import normalize_title, titles_match
 from ..urls import arxiv_ref, badge_repo, canonical_id, github_repo, normalize
 from ._inputs import selected_lists, settings_for
 

@@ -62,16 +62,12 @@ async def enrich(
     """
     import anyio  # here, not at the top: `linkwarden.enrich.collect` stays light to import
 
-    from ._transport import route_from, verify_from
-
     extracted = list(lists)
     arxiv_items = arxiv_links(extracted)
     repo_items = repo_links(extracted)
     ids = {item.arxiv_id for item in arxiv_items if item.arxiv_id}
     repos = list({item.key: item.repo for item in repo_items}.values())
     agent = settings.check.user_agent or USER_AGENT
-    verify = verify_from(network)
-    route = route_from(network)
 
     arxiv_outcomes: list[ArxivOutcome] = []
     github_outcomes: list[GithubOutcome] = []
@@ -82,7 +78,7 @@ async def enrich(
     async def ask_arxiv() -> None:
         fetch_records = await anyio.to_thread.run_sync(_arxiv_fetcher)
         arxiv_outcomes.append(
-            await fetch_records(ids, settings.arxiv, user_agent=agent, verify=verify, route=route)
+            await fetch_records(ids, settings.arxiv, user_agent=agent, network=network)
         )
 
     async def ask_github() -> None:
@@ -93,8 +89,7 @@ async def enrich(
                 settings.github,
                 token=github_token,
                 user_agent=agent,
-                verify=verify,
-                route=route,
+                network=network,
                 on_plan=on_github_plan,
             )
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import ConfigError
+from ..findings import finding_order
 from ..model import Enrichment, Entry, ExtractedList, Finding, Link, LinkResult, Severity
 from ._urlfacts import normalize
 from .base import (
@@ -201,7 +202,7 @@ def evaluate(
         assert rule.on_corpus is not None and sev is not None
         findings.extend(_corpus_findings(rule, sev, rule.on_corpus(corpus)))
 
-    return sorted(set(findings), key=_order)
+    return sorted(set(findings), key=finding_order)
 
 
 def _corpus_findings(rule: Rule, sev: Severity, hits: Iterable[CorpusHit]) -> Iterable[Finding]:
@@ -218,10 +219,6 @@ def _corpus_findings(rule: Rule, sev: Severity, hits: Iterable[CorpusHit]) -> It
             suggestion=hit.suggestion,
             entry=hit.entry,
         )
-
-
-def _order(f: Finding) -> tuple[str, int, str, str, str]:
-    return (*f.sort_key(), f.message)
 
 
 def finding_as_dict(finding: Finding) -> dict[str, object]:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Entry, ExtractedList, Link, LinkFlag, Role
+from ..titles import normalize_title, same_paper, title_words
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit
-from .titles import normalize_title, same_paper, title_words
 
 # Minimum length of a normalised title for a title match to count as a duplicate: short
 # titles ("LMD", "Code") are labels, not papers.

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from .. import urls
 from ..model import Entry, LinkFlag, Role
+from ..titles import normalize_title
 from . import _urlfacts as facts
 from .base import EntryContext, Hit, LinkContext, shown_text
-from .titles import normalize_title
 
 # Hosts where a Code link legitimately lands although they are not git hosts.
 CODE_FRIENDLY_HOSTS: tuple[str, ...] = (

@@ -12,8 +12,8 @@ document it in ``docs/rules.md`` with an example from the real lists.
 from __future__ import annotations
 
 from .. import urls
-from ..enrich.titles import is_generic, normalize_title, strip_venue, titles_match
 from ..model import ArxivRecord, Link, RepoRecord, Role, Severity
+from ..titles import is_generic, normalize_title, strip_venue, titles_match
 from .base import EntryContext, Hit, LinkContext, Rule
 from .labels import CODE_UNAVAILABLE
 
