@@ -119,6 +119,7 @@ class LinkFlag(str, enum.Enum):
     NESTED = "nested"  # a link inside another link's text
     MULTILINE = "multiline"  # the destination spans lines
     UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
+    BROKEN = "broken"  # `[text] (url)`, `[[url)]`: link syntax GitHub renders as plain text
 
     def __str__(self) -> str:
         return self.value

@@ -56,10 +56,24 @@ def summary_line(summary: dict[str, int]) -> str:
     )
 
 
-def lint_lists(lists: Sequence[ExtractedList], settings: Settings) -> list[Finding]:
+def rule_keys(values: Sequence[str] | None) -> list[str]:
+    """`--select LW1,LW503 --select empty-link` -> ['LW1', 'LW503', 'empty-link']."""
+    return [key.strip() for value in values or () for key in value.split(",") if key.strip()]
+
+
+def lint_lists(
+    lists: Sequence[ExtractedList],
+    settings: Settings,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    min_severity: Severity | None = None,
+) -> list[Finding]:
     """The offline findings for already extracted lists, with the config's severities."""
     validate_overrides(settings.severity, settings.source)
-    return evaluate(lists, severity=settings.severity)
+    return evaluate(
+        lists, severity=settings.severity, select=select, ignore=ignore, min_severity=min_severity
+    )
 
 
 def run(
@@ -68,7 +82,14 @@ def run(
     try:
         settings = settings if settings is not None else settings_for(args)
         lists = selected_lists(args)
-        findings = lint_lists(lists, settings)
+        minimum = getattr(args, "min_severity", None)
+        findings = lint_lists(
+            lists,
+            settings,
+            select=rule_keys(getattr(args, "select", None)),
+            ignore=rule_keys(getattr(args, "ignore", None)),
+            min_severity=Severity(minimum) if minimum else None,
+        )
     except LinkwardenError as exc:
         print(f"linkwarden: error: {exc.describe()}", file=err)
         return exc.exit_code

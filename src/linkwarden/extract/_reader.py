@@ -159,6 +159,8 @@ class BlockReader:
             link.wraps_image = wraps_image
             if raw.kind in ("bare", "autolink"):
                 link.label = _label_before(content, raw.start)
+            if raw.kind == "bare" and _broken_around(content, raw.start, raw.end):
+                link.flags = link.flags | {LinkFlag.BROKEN}
         return link
 
     def _make(
@@ -331,3 +333,22 @@ def _label_before(content: str, start: int) -> str:
     line_start = content.rfind("\n", 0, start) + 1
     m = _LABEL_BEFORE.search(content, max(line_start, start - 40), start)
     return _roles.written_label(m.group(1).strip(" -*")) if m else ""
+
+
+# `[Website] (https://x)`: a space between `]` and `(`; `[[https://x)]`: a `[` closed by `)`.
+_SPACED_LINK = re.compile(r"\][ \t]+\($")
+_BRACKETED = re.compile(r"\[$")
+
+
+def _broken_around(content: str, start: int, end: int) -> bool:
+    """A bare URL standing where a Markdown link was meant but GitHub sees plain text:
+    `[Website] (URL)` (a bracketed label, no link in it, a space, then the URL in
+    parentheses) or `[URL)` (opened with a bracket, closed with a parenthesis)."""
+    before = content[max(0, start - 4) : start]
+    m = _SPACED_LINK.search(before)
+    if m is not None:
+        close = start - len(before) + m.start()  # the `]`
+        opened = content.rfind("[", 0, close)
+        label = content[opened:close] if opened >= 0 else "\n"
+        return "](" not in label and "\n" not in label
+    return bool(_BRACKETED.search(before)) and content[end : end + 1] == ")"

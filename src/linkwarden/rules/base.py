@@ -106,6 +106,7 @@ class Rule:
     on_link: LinkCheck | None = None
     on_entry: EntryCheck | None = None
     on_corpus: CorpusCheck | None = None
+    default_on: bool = True  # off: runs only when selected or given a severity in config
 
     def __post_init__(self) -> None:
         checks = [c for c in (self.on_link, self.on_entry, self.on_corpus) if c is not None]

@@ -28,6 +28,7 @@ from .labels import (
     paper_links_code,
 )
 from .syntax import (
+    broken_link_syntax,
     empty_link,
     herf_attribute,
     malformed_url,
@@ -89,6 +90,9 @@ OFFLINE_RULES: tuple[Rule, ...] = (
     Rule("LW116", "relative-link", Severity.INFO,
          "A relative link: whether the file exists upstream cannot be verified offline.",
          on_link=relative_link),
+    Rule("LW118", "broken-link-syntax", Severity.WARNING,
+         "Link syntax GitHub renders as text: `[text] (url)`, `[[url)]`.",
+         on_link=broken_link_syntax),
     Rule("LW117", "empty-entry", Severity.INFO,
          "An entry with no title and no links: a placeholder.", on_entry=empty_entry),
     Rule("LW501", "duplicate-entry", Severity.WARNING,
@@ -98,6 +102,6 @@ OFFLINE_RULES: tuple[Rule, ...] = (
          "One arXiv ID linked in one list as two different papers.",
          on_corpus=arxiv_id_conflicts),
     Rule("LW503", "cross-list-duplicate", Severity.INFO,
-         "The same paper or URL in several lists (information).",
-         on_corpus=cross_list_duplicates),
+         "The same paper or URL in several lists (information; off unless selected).",
+         on_corpus=cross_list_duplicates, default_on=False),
 )  # fmt: skip

@@ -13,12 +13,15 @@ from .. import urls
 from ..model import LinkFlag
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, Hit, LinkContext, shown_text
+from .labels import says_code_unavailable
 
 
 def empty_link(ctx: LinkContext) -> Hit | None:
     link = ctx.link
     if link.url.strip() and LinkFlag.EMPTY not in link.flags:
         return None
+    if says_code_unavailable(link.text):
+        return None  # `[Coming soon]()`: a placeholder; LW115 says it once
     return Hit(f"link {shown_text(link)} has no URL: readers click on nothing")
 
 
@@ -103,6 +106,16 @@ def pinned_arxiv_version(ctx: LinkContext) -> Hit | None:
         f"arXiv link pins version v{ref.version} of {ref.arxiv_id}; readers miss later "
         "revisions. Link the unversioned ID",
         suggestion=suggestion,
+    )
+
+
+def broken_link_syntax(ctx: LinkContext) -> Hit | None:
+    if LinkFlag.BROKEN not in ctx.link.flags:
+        return None
+    return Hit(
+        f"broken link syntax around {ctx.link.url}: GitHub shows the brackets as text and "
+        "the URL as a bare link (a space between ] and (, or a [ closed by ) ). Write "
+        "[text](url)"
     )
 
 
