@@ -284,6 +284,8 @@ class ExtractedList:
     diagnostics: tuple[Diagnostic, ...] = ()
     content_hash: str = ""  # sha256 of the file's bytes
     line_count: int = 0
+    # the in-page anchors the list defines (GitHub's heading slugs, HTML name/id), lower case
+    anchors: frozenset[str] = frozenset()
 
     def entry_of(self, link: Link) -> Entry | None:
         return self.entries[link.entry] if link.entry is not None else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from . import _cite, _roles, _text
+from . import _cite, _inline, _roles, _text
 from ._pending import Block, Draft, HeadingEntry, Item, Pending
 from ._raw import RawLink
 from ._tables import TableReader
@@ -63,6 +63,7 @@ class Walker(TableReader):
         block = self._inline_block(inline)
         self._close_heading_entry()
         rendered = block.rendered
+        self.anchors.heading(_heading_text(block))
         self._end_title_paragraph()
         if document_title and level == 1:
             # The list's own name (`# awesome-avatar`) is no section of it; when it names a
@@ -264,3 +265,16 @@ class Walker(TableReader):
             link.section_kind = "people"
             link.nested_item = True
             self.pending.append(link)
+
+
+def _heading_text(block: Block) -> str:
+    """A heading's text as GitHub slugs it: images contribute no text, not even their alt."""
+    images = [raw for raw, _ in block.links if raw.kind == "image"] + [
+        raw for raw in block.found.links if raw.kind == "image"
+    ]
+    if not images:
+        return _text.heading_text(block.rendered)
+    content = block.content
+    for raw in sorted({(r.start, r.end) for r in images}, reverse=True):
+        content = content[: raw[0]] + content[raw[1] :]
+    return _text.heading_text(_text.render(content, _inline.scan(content)))

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from .. import urls
 from ..model import Diagnostic, Entry, Link, LinkFlag, Role, SkippedLink, SourceList
 from . import _html, _inline, _roles, _text
+from ._anchors import Anchors
 from ._markdown import Locator
 from ._pending import Block, Draft, HeadingEntry, Item, Pending
 from ._raw import RawLink
@@ -71,6 +72,7 @@ class BlockReader:
         # what the list's own title states for every entry ("CVPR 2024 Papers with Code")
         self.list_venue: str | None = None
         self.list_year: int | None = None
+        self.anchors = Anchors()
         self.drafts: list[Draft] = []
         self.pending: list[Pending] = []
         self.skipped: list[SkippedLink] = []

@@ -120,6 +120,16 @@ def _tidy(text: str) -> str:
 _tidy_short = lru_cache(maxsize=4096)(_tidy)
 
 
+def heading_text(rendered: str) -> str:
+    """A heading's text as GitHub slugs it: entities decoded, emphasis markers gone, emoji
+    and inner spaces kept (`🎯 **Core**` slugs to `-core`), the ends trimmed."""
+    if "&" in rendered:
+        rendered = html.unescape(rendered)
+    if "*" in rendered or "_" in rendered or "~" in rendered:
+        rendered = _EMPHASIS.sub("", rendered)
+    return rendered.replace("\n", " ").strip()
+
+
 def year_of(text: str) -> int | None:
     """The publication year a venue string states: 'CVPR 2021', 'Arxiv2023', "ICCV'23"."""
     m = _YEAR.search(text)

@@ -28,6 +28,7 @@ from .labels import (
     paper_links_code,
 )
 from .syntax import (
+    broken_anchors,
     broken_link_syntax,
     empty_link,
     herf_attribute,
@@ -93,6 +94,9 @@ OFFLINE_RULES: tuple[Rule, ...] = (
     Rule("LW118", "broken-link-syntax", Severity.WARNING,
          "Link syntax GitHub renders as text: `[text] (url)`, `[[url)]`.",
          on_link=broken_link_syntax),
+    Rule("LW119", "broken-anchor", Severity.WARNING,
+         "An in-page link (#section) to a heading or anchor the list does not have.",
+         on_corpus=broken_anchors),
     Rule("LW117", "empty-entry", Severity.INFO,
          "An entry with no title and no links: a placeholder.", on_entry=empty_entry),
     Rule("LW501", "duplicate-entry", Severity.WARNING,

@@ -7,13 +7,18 @@ aside once the checker has looked at the URL, because the health rules then know
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator
+from urllib.parse import unquote
 
 from .. import urls
 from ..model import LinkFlag
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, Hit, LinkContext, shown_text
 from .labels import says_code_unavailable
+
+# Fragments a browser resolves without an anchor of that name ("#top": the page's top).
+_DOCUMENT_ANCHORS = frozenset({"top"})
 
 
 def empty_link(ctx: LinkContext) -> Hit | None:
@@ -133,6 +138,29 @@ def relative_link(ctx: LinkContext) -> Hit | None:
         f"relative link {link.raw!r} resolves to {link.url} in {upstream.repo}; whether that "
         "file exists cannot be verified offline (run `check`)"
     )
+
+
+def broken_anchors(corpus: Corpus) -> Iterator[CorpusHit]:
+    """`#section` links (tables of contents, "back to top") to anchors the list does not
+    define: GitHub's heading slugs and HTML `name`/`id` anchors (`ExtractedList.anchors`)."""
+    for listing in corpus.lists:
+        anchors = listing.anchors
+        for skipped in listing.skipped:
+            if not skipped.raw.startswith("#"):
+                continue
+            target = unquote(skipped.raw[1:]).strip().lower()
+            if not target or target in anchors or target in _DOCUMENT_ANCHORS:
+                continue
+            close = difflib.get_close_matches(target, sorted(anchors), n=1, cutoff=0.5)
+            yield CorpusHit(
+                list_name=listing.source.name,
+                path=skipped.path,
+                line=skipped.line,
+                message=f"in-page link {skipped.raw} leads to no heading or anchor of the list"
+                + (f"; the closest is #{close[0]}" if close else ""),
+                url=skipped.raw,
+                suggestion=f"#{close[0]}" if close else None,
+            )
 
 
 def source_diagnostics(corpus: Corpus) -> Iterable[CorpusHit]:
