@@ -22,6 +22,9 @@ from ._pending import Block, Draft, HeadingEntry, Item, Pending
 from ._raw import RawLink
 from ._tables import TableReader
 
+# A category bullet longer than this is prose, not a topic name.
+_MAX_TOPIC = 80
+
 
 class Walker(TableReader):
     """Reads one list's block tokens in order; `result()` gives entries, links, skipped."""
@@ -174,13 +177,26 @@ class Walker(TableReader):
         venue, year = self._venue_year(venue, text, title)
         if kind == "dataset" and year is None:
             title, year = _cite.dataset_year(title)
-        draft = self._draft(title, item.line, end_line, self.section, venue, year, text)
+        draft = self._draft(
+            title, item.line, end_line, self.section + self._topics(), venue, year, text
+        )
         for _, link, _ in links:
             link.entry = draft.tmp
             link.scope = self.section
             link.section_kind = kind
             link.title = link is title_link
             self.pending.append(link)
+
+    def _topics(self) -> tuple[str, ...]:
+        """The category bullets an item is nested in (`* **Text → Video**` with no link of
+        its own): part of the entry's section, as headings are."""
+        topics: list[str] = []
+        for item in self.items:
+            if item.blocks and not any(block.links for block in item.blocks):
+                topic = item.blocks[0].plain.strip(" :：")
+                if topic and len(topic) <= _MAX_TOPIC:
+                    topics.append(topic)
+        return tuple(topics)
 
     def _venue_year(
         self, venue: str | None, text: str, title: str
@@ -193,7 +209,7 @@ class Walker(TableReader):
             venue = venue or cited
         if year is None:
             year = self.year_heading or self.list_year
-        return venue or (self.list_venue if year == self.list_year else None), year
+        return venue, year
 
     # -- bold title paragraphs -----------------------------------------------------------
 

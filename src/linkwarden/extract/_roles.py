@@ -35,8 +35,7 @@ _LABEL_PHRASES: dict[Role | None, tuple[str, ...]] = {
     Role.PAPER: ("paper", "papers", "pdf", "arxiv", "preprint", "publication", "openreview",
                  "full paper", "paper link", "camera ready"),
     Role.CODE: ("code", "codes", "github", "repo", "repository", "source", "source code",
-                "implementation", "official code", "unofficial code", "code link",
-                "open source software", "open source", "oss"),
+                "implementation", "official code", "unofficial code", "code link"),
     Role.PROJECT: ("project", "project page", "projectpage", "proj", "webpage", "web page",
                    "web/proj", "website", "homepage", "home page", "page", "site", "web",
                    "project site", "project website"),
@@ -49,6 +48,9 @@ _LABEL_PHRASES: dict[Role | None, tuple[str, ...]] = {
 for _role_or_none, _phrases in _LABEL_PHRASES.items():
     for _phrase in _phrases:
         LABELS[_phrase] = _role_or_none
+
+# Badges that mark a tool as open source; their link leads to the source (any forge).
+OPEN_SOURCE_MARKS = frozenset({"open source software", "open source", "oss"})
 
 # Table column headers, normalised by `label_key`, and what a link in that column is.
 # "title": the column names the entry (a link there is positioned as the title).
@@ -253,6 +255,10 @@ def decide(
     is_label, named = label_role(text) if text else (False, None)
     if named in (Role.PAPER, Role.CODE):
         return named, RoleSource.TEXT
+    if text and label_key(text) in OPEN_SOURCE_MARKS:
+        # "[![Open-Source Software][OSS Icon]](url)": says the tool is open source, and
+        # the link is where its source lives; not a "Code" label a host could contradict.
+        return Role.CODE, RoleSource.POSITION
     fixed = host_role(url)
     if fixed is not None:
         return fixed, RoleSource.HOST

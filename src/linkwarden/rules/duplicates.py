@@ -16,6 +16,8 @@ from .base import Corpus, CorpusHit
 MIN_TITLE_CHARS = 12
 # A title of fewer identifying words ("Deep Learning") may name several works.
 _IDENTIFYING_WORDS = 3
+# Words a title does not end with: a sentence cut at a link ("available on [arXiv](...)").
+_DANGLING = frozenset({"on", "at", "in", "of", "to", "for", "from", "by", "with", "and", "a"})
 _YEAR_HEADING = re.compile(r"^\W*(?:19|20)\d\d\W*$")
 
 # Link texts that do not name a paper ("paper", "[pdf]", "paper(temp)").
@@ -154,6 +156,12 @@ def _mentions(entry: Entry | None, title: str) -> bool:
     return bool(key) and key in normalize_title(entry.text)
 
 
+def _fragment(title: str) -> bool:
+    """A sentence cut at a link ("The updated version is available on"), not a title."""
+    words = title.lower().split()
+    return bool(words) and words[-1] in _DANGLING
+
+
 def _name_and_title(a: str, b: str) -> bool:
     """A model's name against a paper title that does not start with a name ("Vicuna" vs
     "Judging LLM-as-a-judge with MT-Bench"): nothing to compare, so no conflict. Two names
@@ -175,8 +183,8 @@ def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
             if ref is None:
                 continue
             claim = _claim(link, listing.entry_of(link))
-            if not title_words(claim.title) - GENERIC_LINK_WORDS:
-                continue  # "[this](...)": claims no title we could compare
+            if not title_words(claim.title) - GENERIC_LINK_WORDS or _fragment(claim.title):
+                continue  # "[this](...)", "available on [arXiv](...)": claims no title
             if ref.arxiv_id not in first_seen:
                 first_seen[ref.arxiv_id] = claim
                 continue

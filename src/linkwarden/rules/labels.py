@@ -46,8 +46,9 @@ _ANY_CODE_UNAVAILABLE = re.compile("|".join(f"(?:{p.pattern})" for p in CODE_UNA
 
 def _says(link: Link, role: Role) -> bool:
     """The list itself says the link is `role` (a label, a column, a citation): only then
-    can its host contradict it. A role we inferred from the host cannot."""
-    return link.role is role and link.role_source.stated
+    can its host contradict it. A role we inferred from the host cannot. A nested link
+    is LW102's business: one finding for the one problem."""
+    return link.role is role and link.role_source.stated and LinkFlag.NESTED not in link.flags
 
 
 def says_code_unavailable(text: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
 
 from .. import urls
-from ..model import LinkFlag
+from ..model import LinkFlag, Role
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, Hit, LinkContext, shown_text
 from .labels import says_code_unavailable
@@ -27,7 +27,20 @@ def empty_link(ctx: LinkContext) -> Hit | None:
         return None
     if says_code_unavailable(link.text):
         return None  # `[Coming soon]()`: a placeholder; LW115 says it once
+    if _wraps_badge(ctx):
+        return None  # `[![Publish](badge)]()`: a badge shown with no target, by choice
     return Hit(f"link {shown_text(link)} has no URL: readers click on nothing")
+
+
+def _wraps_badge(ctx: LinkContext) -> bool:
+    """The empty link's text is a badge image: `[![Conference-HPCA'25](...)]()`."""
+    link = ctx.link
+    return any(
+        other.role is Role.BADGE
+        and other.line == link.line
+        and other.column + len(other.raw) + 2 == link.column
+        for other in ctx.listing.links
+    )
 
 
 def nested_link(ctx: LinkContext) -> Hit | None:
