@@ -94,3 +94,41 @@ def test_real_tables_of_contents_with_renamed_headings_are_found() -> None:
         (44, "#efficient_moe", "#efficient-moe")]  # fmt: skip
     chen = evaluate([extracted("ChenHsing__Awesome-Video-Diffusion-Models.md")])
     assert {f.url for f in chen if f.code == "LW119"} >= {"#category-specific", "#modality-guided"}
+
+
+def test_relative_links_are_looked_up_in_the_lists_own_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linkwarden.cli import main
+
+    (tmp_path / ".git").mkdir()  # a repository's work tree
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "tts.md").write_text("# TTS\n", encoding="utf-8")
+    (tmp_path / "docs" / "voice-cloning.md").write_text("# VC\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text(
+        "# List\n\n- [TTS](./docs/tts.md)\n- [Cloning](./docs/voice-clone.md)\n"
+        "- [Intro](#list)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "README.md"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "README.md:4: LW120 [warning] relative link './docs/voice-clone.md' leads to no file "
+        "of the list's repository; the closest is './docs/voice-cloning.md' -> "
+        "./docs/voice-cloning.md"
+    ]
+
+
+def test_a_copy_outside_its_repository_is_not_looked_up(tmp_path: Path) -> None:
+    from linkwarden.commands._inputs import local_targets
+    from linkwarden.model import Upstream
+
+    (tmp_path / ".git").mkdir()
+    copy = tmp_path / "sources" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_text("# L\n\n- [TTS](./tts.md)\n", encoding="utf-8")
+    upstream = Upstream("someone/list", "main", "docs/talking-head.md")
+    source = SourceList("copy", copy, upstream, display_path="sources/copy.md")
+    listing = extract(SourceText(source, copy.read_text(encoding="utf-8"), "0" * 64))
+    assert local_targets([listing]) == {}

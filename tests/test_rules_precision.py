@@ -45,3 +45,10 @@ def test_precision_of_warnings_and_errors_on_the_more_lists() -> None:
     assert len(checked) >= 50
     assert precision >= 0.9
     assert len(unchecked) <= len(checked) // 10, unchecked[:10]
+
+
+def test_lw113_never_fires_on_a_list_of_software_tools() -> None:
+    for name in ("EthicalML__awesome-production-machine-learning.md", "jaywcjlove__awesome-mac.md"):
+        listing = extracted(name)
+        assert len(listing.entries) > 300
+        assert not [f for f in evaluate([listing]) if f.code in ("LW113", "LW110")]

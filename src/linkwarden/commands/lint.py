@@ -21,7 +21,7 @@ from ..config import Settings
 from ..errors import LinkwardenError
 from ..model import ExtractedList, Finding, Severity
 from ..rules import evaluate, finding_as_dict, validate_overrides
-from ._inputs import selected_lists, settings_for
+from ._inputs import local_targets, selected_lists, settings_for
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -72,7 +72,12 @@ def lint_lists(
     """The offline findings for already extracted lists, with the config's severities."""
     validate_overrides(settings.severity, settings.source)
     return evaluate(
-        lists, severity=settings.severity, select=select, ignore=ignore, min_severity=min_severity
+        lists,
+        severity=settings.severity,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        local=local_targets(lists),
     )
 
 

@@ -178,13 +178,15 @@ def evaluate(
     select: Collection[str] = (),
     ignore: Collection[str] = (),
     min_severity: Severity | None = None,
+    local: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Finding]:
     """Run every enabled rule over `lists`; findings sorted by path, line, code, URL.
 
     `results` are keyed by `urls.normalize(url)`; without them (offline lint) the health
     rules stay silent. `severity` maps rule codes or names to error/warning/info/off;
     `select`/`ignore` pick rules by code, code prefix or name; `min_severity` drops
-    findings below it.
+    findings below it. `local` maps (list path, relative link as written) to what the
+    command layer found in the list's checkout ("" exists, else the closest path or "-").
     """
     levels = effective_severities(severity, rules, select=select, ignore=ignore)
     if min_severity is not None:
@@ -212,6 +214,7 @@ def evaluate(
                 checked=checked,
                 enrichment=enrichment,
                 entry_links=grouped.get(link.entry, ()) if link.entry is not None else (),
+                local=local.get((link.path, link.raw)) if local else None,
             )
             for rule, sev in link_rules:
                 assert rule.on_link is not None and sev is not None

@@ -65,6 +65,9 @@ class LinkContext:
     # The links of the same entry in source order, this one included; empty without an entry.
     # `evaluate` groups them once per list so that a rule looking at them stays O(1).
     entry_links: tuple[Link, ...] = ()
+    # For a relative link of a list read from its own checkout: "" when the file exists,
+    # else the closest existing path ("-" when none); None when nobody could look.
+    local: str | None = None
 
 
 @dataclass(frozen=True)

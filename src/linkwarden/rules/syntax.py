@@ -141,6 +141,8 @@ def relative_link(ctx: LinkContext) -> Hit | None:
     link = ctx.link
     if LinkFlag.RELATIVE not in link.flags or ctx.result is not None:
         return None  # once checked, the health rules say whether the file exists
+    if ctx.local is not None:
+        return None  # looked up in the checkout: LW120 says when the file is missing
     upstream = ctx.listing.source.upstream
     if upstream is None:
         return Hit(
@@ -150,6 +152,17 @@ def relative_link(ctx: LinkContext) -> Hit | None:
     return Hit(
         f"relative link {link.raw!r} resolves to {link.url} in {upstream.repo}; whether that "
         "file exists cannot be verified offline (run `check`)"
+    )
+
+
+def missing_local_file(ctx: LinkContext) -> Hit | None:
+    if not ctx.local:
+        return None  # not looked up, or the file exists
+    suggestion = None if ctx.local == "-" else ctx.local
+    return Hit(
+        f"relative link {ctx.link.raw!r} leads to no file of the list's repository"
+        + (f"; the closest is {suggestion!r}" if suggestion else ""),
+        suggestion=suggestion,
     )
 
 
