@@ -176,7 +176,11 @@ _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(
 _DECORATION = re.compile(r"^(?:\s|\d+[.)]|[^\w\s(\[]|\([^()]*\)|\[[^\[\]]*\])*$")
 _TRAILING_BRACKET = re.compile(r"\s*\[([^\[\]]*)\]\s*$")
 _CHUNK = re.compile(r"[^.()\[\]|;]+")
-_CITED_YEAR = re.compile(r"(?<![\w/.-])((?:19|20)\d\d)(?![\w/-])")
+# A year standing alone: not part of a number, an ID (2006.14613) or a path; a month may
+# follow it (2024-05).
+_CITED_YEAR = re.compile(r"(?<![\w/.-])((?:19|20)\d\d)(?![\w/]|\.\d|-\d{3})")
+_PAREN_YEAR = re.compile(r"\s*\((?:19|20)\d\d\)")
+_ET_AL = re.compile(r",\s*[^,]{1,60}?\bet\s+al\b\.?", re.IGNORECASE)
 _MONTHS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s*", re.IGNORECASE
 )
@@ -203,6 +207,31 @@ def trailing_venue(title: str) -> tuple[str, str | None]:
     if m is None or not _text.looks_like_venue(m.group(1)):
         return title, None
     return title[: m.start()].rstrip(), " ".join(m.group(1).split())
+
+
+def strip_citation(title: str) -> str:
+    """A plain-text title without what a citation appends to it: '(2014), J. Yosinski et
+    al', ', K. He et al., *CVPR 2016*', ', arXiv, May 2023'. The year stays in the entry's
+    text, where `cited_venue` finds it."""
+    cut = len(title)
+    for pattern in (_PAREN_YEAR, _ET_AL):
+        m = pattern.search(title)
+        if m is not None and m.start() > 0:
+            cut = min(cut, m.start())
+    parts = title[:cut].split(", ")
+    keep = len(parts)
+    while keep > 1 and _venue_or_date(parts[keep - 1]):
+        keep -= 1
+    if keep < len(parts) and any(_CITED_YEAR.search(p) for p in parts[keep:]):
+        return ", ".join(parts[:keep]).rstrip(" ,")
+    return title[:cut].rstrip(" ,")
+
+
+def _venue_or_date(part: str) -> bool:
+    part = part.strip(" *_")
+    if _MONTHS.sub("", part).strip(" ,").isdigit():
+        return True  # "May 2023", "2023"
+    return _text.looks_like_venue(part) and len(part.split()) <= 4
 
 
 def cited_venue(text: str) -> tuple[str | None, int | None]:

@@ -173,7 +173,8 @@ class Walker(TableReader):
         else:
             leftover, suffix_venue = _cite.trailing_venue(leftover)
             venue = venue or suffix_venue
-            title = _cite.clean_title(leftover) or _cite.fallback_title(first)
+            title = _cite.clean_title(_cite.strip_citation(leftover))
+            title = title or _cite.fallback_title(first)
         venue, year = self._venue_year(venue, text, title)
         if kind == "dataset" and year is None:
             title, year = _cite.dataset_year(title)
