@@ -27,6 +27,7 @@ from markdown_it.helpers import parseLinkTitle
 
 from ..model import LinkFlag
 from . import _html
+from ._autolink import bare_urls
 from ._raw import RawLink
 
 _SPECIAL = re.compile(r"[\\`<\[\]]")
@@ -40,14 +41,8 @@ _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']
 _OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*)({_ATTRIBUTE}*)\s*/?>")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 _OTHER_HTML = re.compile(r"<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
-# GFM's extended autolinks (cmark-gfm): a scheme not glued to a word before it, then up to
-# whitespace, `<`, or a bracket (the inline parser splits text at brackets first).
-_BARE_URL = re.compile(r"(?<![A-Za-z0-9/@.-])(?:https?|ftp)://[^\s<>`\[\]]+", re.IGNORECASE)
-_WWW_URL = re.compile(r"(?<![^\s*_~(])www\.[A-Za-z0-9_-]+\.[^\s<>`\[\]]+", re.IGNORECASE)
-_ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
 _NESTED_DEST = re.compile(r"^\[([^\]]*)\]\((.*)\)$", re.DOTALL)
 _URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|/|\./|\.\./|#)")
-_TRAILING_PUNCT = "?!.,:;*_~'\""
 _SALVAGE = re.compile(r"[^\s)\]]+")
 # A destination run without parentheses, spaces, controls or escapes: the common case.
 _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
@@ -175,22 +170,6 @@ def _salvage_url(s: str, pos: int, n: int) -> tuple[str, int] | None:
         if more is not None:
             end = more.end()
     return s[pos:end], end
-
-
-def _trim_bare(url: str) -> str:
-    """GFM's rules for where a bare URL ends: trailing punctuation and unmatched closers."""
-    while url:
-        last = url[-1]
-        unmatched = (last == ")" and url.count("(") < url.count(")")) or (
-            last == "]" and url.count("[") < url.count("]")
-        )
-        if last == ";" and _ENTITY_END.search(url):
-            url = url[: _ENTITY_END.search(url).start()]  # type: ignore[union-attr]
-            continue  # `https://x/i&amp;`: a trailing entity is not part of the URL
-        if last not in _TRAILING_PUNCT and not unmatched:
-            break
-        url = url[:-1]
-    return url
 
 
 @dataclass(slots=True)
@@ -367,7 +346,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                 pos = label_end
                 continue
         pos += 1
-    links.extend(_bare_urls(s, opaque, links))
+    links.extend(bare_urls(s, opaque, links))
     links.sort(key=lambda link: link.url_start if link.url_start >= 0 else link.start)
     _flag_stray_brackets(s, links)
     if "\n" in s:
@@ -472,44 +451,6 @@ def _angle(
         opaque.append((pos, m.end()))
         return m.end()
     return pos + 1
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def _bare_urls(s: str, opaque: list[tuple[int, int]], links: list[RawLink]) -> list[RawLink]:
-    schemes = s.count("://")
-    www = "www." in s
-    if not www and (schemes == 0 or schemes == sum(link.raw.count("://") for link in links)):
-        return []  # every URL in the text is one the links already hold
-    taken = opaque + [(link.start, link.end) for link in links]
-    out: list[RawLink] = []
-    for pattern, prefix in ((_BARE_URL, ""), (_WWW_URL, "http://")):
-        if prefix and not www:
-            continue
-        pos = 0
-        while (m := pattern.search(s, pos)) is not None:
-            span = _span_at(m.start(), taken)
-            if span is not None:
-                pos = max(m.start() + 1, span[1])  # a bare URL may start right after a link
-                continue
-            pos = m.end()
-            raw = _trim_bare(m.group(0))
-            if (not prefix and ("://" not in raw or raw.endswith("://"))) or not raw:
-                continue
-            end = m.start() + len(raw)
-            url = prefix + (html.unescape(raw) if "&" in raw else raw)
-            out.append(RawLink("bare", m.start(), end, raw, url, m.start(), m.start(), end))
-            taken.append((m.start(), end))
-    return out
-
-
-def _span_at(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for a, b in spans:
-        if a <= pos < b:
-            return a, b
-    return None
 
 
 def _flag_stray_brackets(s: str, links: list[RawLink]) -> None:
