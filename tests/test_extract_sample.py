@@ -7,8 +7,12 @@ of every link). Floors: roles 0.97, titles 0.95, years 0.95. `-s` shows the figu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from labelled_sample import read_labels, score
 from linkwarden.model import Role
+
+HELD_OUT = Path(__file__).resolve().parent / "labels" / "more_heldout.txt"
 
 
 def test_sample_is_large_and_covers_every_list() -> None:
@@ -41,3 +45,18 @@ def test_software_lists_have_no_paper_links() -> None:
         papers = [link for link in listing.links if link.entry is not None
                   and link.role is Role.PAPER and link.role_source.stated]  # fmt: skip
         assert papers == [], papers[:3]
+
+
+def test_accuracy_on_the_held_out_entries() -> None:
+    """24 entries labelled after extraction was finished and never tuned against."""
+    figures = score(read_labels(HELD_OUT))
+    print(
+        f"\nheld out: {len(figures.titles)} entries, titles {figures.title_accuracy:.3f}, "
+        f"years {figures.year_accuracy:.3f} (of {len(figures.years)}), roles "
+        f"{figures.role_accuracy:.3f} (of {len(figures.roles)} links)"
+    )
+    assert len(figures.titles) == 24
+    misses = "\n".join(figures.misses())
+    assert figures.role_accuracy >= 0.97, misses
+    assert figures.title_accuracy >= 0.95, misses
+    assert figures.year_accuracy >= 0.95, misses
