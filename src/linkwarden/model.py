@@ -17,6 +17,10 @@ described without another edit. Field metadata steers that derivation:
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
 - `"inline": True`: a nested record whose fields are written at the level of its owner;
 - `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
+
+One module although past 500 lines: it is the vocabulary every stage shares (records and
+the enums their fields take), and the walls (docs/internals.md) let it import nothing of
+ours; split, it would only add a layer of re-exports.
 """
 
 from __future__ import annotations
