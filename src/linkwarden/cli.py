@@ -67,6 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_inputs(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="run only these rules: codes, code prefixes (LW1) or names, comma separated; "
+        "selects rules that are off by default (LW503)",
+    )
+    p.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not run these rules (same keys)"
+    )
+    p.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="report only findings of this severity or higher",
+    )
     p.set_defaults(handler=cmd_lint)
 
     _add_gh_issue(sub)

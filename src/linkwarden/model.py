@@ -17,6 +17,10 @@ described without another edit. Field metadata steers that derivation:
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
 - `"inline": True`: a nested record whose fields are written at the level of its owner;
 - `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
+
+One module although past 500 lines: it is the vocabulary every stage shares (records and
+the enums their fields take), and the walls (docs/internals.md) let it import nothing of
+ours; split, it would only add a layer of re-exports.
 """
 
 from __future__ import annotations
@@ -41,6 +45,32 @@ class Role(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class RoleSource(str, enum.Enum):
+    """What decided a link's role, from what the list says to what we guess.
+
+    `text`, `column` and `citation` are the list's own words: a "Code" label, a Code
+    column, an entry cited with its venue (so its linked title is the paper). `host`,
+    `section` and `position` are inferences (a github.com URL is code; a link under a
+    Datasets heading is a dataset; the linked title of an entry is its subject). The
+    mislabel rules (LW110-LW113) fire only on roles the list states.
+    """
+
+    TEXT = "text"
+    COLUMN = "column"
+    CITATION = "citation"
+    HOST = "host"
+    SECTION = "section"
+    POSITION = "position"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def stated(self) -> bool:
+        """The list itself says what the link is (a label, a column, a citation)."""
+        return self in (RoleSource.TEXT, RoleSource.COLUMN, RoleSource.CITATION)
 
 
 # Field metadata shared by many records (see the module docstring).
@@ -134,6 +164,7 @@ class LinkFlag(str, enum.Enum):
     NESTED = "nested"  # a link inside another link's text
     MULTILINE = "multiline"  # the destination spans lines
     UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
+    BROKEN = "broken"  # `[text] (url)`, `[[url)]`: link syntax GitHub renders as plain text
 
     def __str__(self) -> str:
         return self.value
@@ -301,6 +332,7 @@ class Link:
     badge_repo: str | None = None  # OWNER/NAME a shields.io badge counts
     syntax: str = "markdown"  # markdown | html | autolink | bare
     flags: frozenset[LinkFlag] = field(default_factory=frozenset)
+    role_source: RoleSource = RoleSource.TEXT  # what decided `role`
 
 
 @dataclass(frozen=True)
@@ -324,6 +356,8 @@ class ExtractedList:
     diagnostics: tuple[Diagnostic, ...] = ()
     content_hash: str = ""  # sha256 of the file's bytes
     line_count: int = 0
+    # the in-page anchors the list defines (GitHub's heading slugs, HTML name/id), lower case
+    anchors: frozenset[str] = frozenset()
 
     def entry_of(self, link: Link) -> Entry | None:
         return self.entries[link.entry] if link.entry is not None else None
