@@ -267,6 +267,33 @@ class RepoRecord:
 
 
 @dataclass(frozen=True)
+class RegistryRecord:
+    """What a paper registry (Crossref, the DOI handle system, OpenReview) holds for one ID."""
+
+    key: str  # the canonical DOI, or the OpenReview note ID
+    registry: str  # crossref | handle | openreview
+    title: str | None = None  # None when the registry keeps no title (handles)
+    url: str | None = None  # where the identifier resolves, when the registry says
+
+
+@dataclass(frozen=True)
+class ArchivedCopy:
+    """The Wayback Machine's closest snapshot of a URL (verified to answer)."""
+
+    url: str  # https://web.archive.org/web/TIMESTAMP/ORIGINAL
+    timestamp: str  # YYYYMMDDhhmmss, as the archive writes it
+
+
+@dataclass(frozen=True)
+class PaperCode:
+    """The repository a paper page (Hugging Face) names as a paper's code."""
+
+    arxiv_id: str
+    repo_url: str  # as the page gives it
+    repo: str | None = None  # OWNER/NAME when it is a GitHub repository
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
@@ -311,3 +338,8 @@ class Enrichment:
     arxiv: dict[str, ArxivRecord | None] = field(default_factory=dict)  # by bare arXiv ID
     repos: dict[str, RepoRecord | None] = field(default_factory=dict)  # by lower OWNER/NAME
     notes: tuple[str, ...] = ()  # e.g. "GitHub metadata unknown: set GITHUB_TOKEN"
+    # Past the walls (enrich/registries.py, wayback.py, hfpapers.py); same None convention.
+    dois: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by canonical DOI
+    openreview: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by note ID
+    archives: dict[str, ArchivedCopy | None] = field(default_factory=dict)  # by normalised URL
+    paper_code: dict[str, PaperCode | None] = field(default_factory=dict)  # by bare arXiv ID

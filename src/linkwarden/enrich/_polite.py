@@ -1,0 +1,160 @@
+"""Polite JSON requests for the registry clients (Crossref, doi.org, OpenReview, Wayback, HF).
+
+The clients take an `httpx.AsyncClient` from their caller (the caller decides the transport:
+host mapping, CA bundle, the private-address guard; tests pass an `httpx.MockTransport`) and
+send every request through `Polite.get`, which
+
+* waits for the host's slot in a `HostPool` (the checker's politeness: per-host
+  concurrency, spacing, a pause on 429/503 honouring Retry-After up to a cap),
+* retries a 429/5xx or a dropped connection a couple of times,
+* and never raises for the network: what it got is an `Answer`, what it did not is an
+  `Answer` with a `problem`. A host that could not be reached after the retries is marked
+  down, and later asks to it return at once without a request, so a registry that is down
+  costs a run a handful of requests, not one per link.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import httpx
+
+from ..check._hosts import HostPool, parse_retry_after
+from ..config import CheckSettings, HostSettings
+from ..urls import host_of
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_RETRIES = 2
+DEFAULT_BACKOFF = 1.0  # seconds before a retry when the server named no Retry-After
+DOWN_AFTER = 3  # failed attempts in a row (any ask) after which a host counts as down
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one ask got: an HTTP status and JSON, or why there is nothing."""
+
+    status: int | None  # None: no HTTP answer (connection failed, host marked down)
+    data: Any = None  # the JSON body when the answer was JSON
+    final_url: str = ""
+    problem: str = ""  # "" when the server answered; otherwise why it did not usefully
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def unreachable(self) -> bool:
+        """No verdict from the server: no answer, or only 429/5xx after the retries."""
+        return self.status is None or self.status in RETRY_STATUSES
+
+
+def registry_pool(check: CheckSettings, defaults: Mapping[str, HostSettings]) -> HostPool:
+    """A HostPool for the API hosts: the user's `check.hosts` entries win over `defaults`."""
+    hosts = {**defaults, **check.hosts}
+    return HostPool(dataclasses.replace(check, hosts=hosts))
+
+
+def api_host(url: str, concurrency: int, interval: float) -> tuple[str, HostSettings]:
+    """(host, HostSettings) for one API base URL, for `registry_pool`'s defaults."""
+    return host_of(url), HostSettings(concurrency=concurrency, interval=interval)
+
+
+class Polite:
+    """GET through the host slots of a `HostPool`, with retries; failures are data."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        hosts: HostPool,
+        *,
+        user_agent: str,
+        max_retry_after: float = 60.0,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+    ) -> None:
+        self._client = client
+        self._hosts = hosts
+        self._user_agent = user_agent
+        self._max_retry_after = max_retry_after
+        self._retries = retries
+        self._backoff = backoff
+        self.requests: Counter[str] = Counter()  # requests sent, per host
+        self.down: dict[str, str] = {}  # host -> why it is considered unreachable
+        self._failures: Counter[str] = Counter()  # failed attempts in a row, per host
+
+    async def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str = "GET",
+        follow_redirects: bool = False,
+    ) -> Answer:
+        host = host_of(url)
+        send_headers = {"User-Agent": self._user_agent, "Accept": "application/json"}
+        send_headers.update(headers or {})
+        answer = Answer(None, problem="not asked")
+        for attempt in range(self._retries + 1):
+            if host in self.down:
+                return Answer(None, problem=self.down[host])
+            wait: float | None = None
+            async with self._hosts.request(host) as slot:
+                if host in self.down:  # decided while this ask waited for the slot
+                    return Answer(None, problem=self.down[host])
+                self.requests[host] += 1
+                try:
+                    response = await self._client.request(
+                        method,
+                        url,
+                        params=params,
+                        headers=send_headers,
+                        follow_redirects=follow_redirects,
+                    )
+                except httpx.HTTPError as exc:
+                    answer = Answer(None, problem=_describe(exc))
+                    wait = self._backoff * (attempt + 1)
+                else:
+                    answer = _answer(response)
+                    if response.status_code in RETRY_STATUSES:
+                        retry_after = parse_retry_after(response.headers.get("retry-after"))
+                        slot.back_off(retry_after, self._backoff)
+                        if retry_after is not None and retry_after > self._max_retry_after:
+                            break  # the server asks for more patience than we have
+                        wait = retry_after if retry_after is not None else self._backoff
+                    else:
+                        slot.relax()
+                        self._failures[host] = 0
+                        return answer
+                self._failures[host] += 1
+                if self._failures[host] >= DOWN_AFTER:
+                    self.down[host] = answer.problem or f"HTTP {answer.status}"
+            if attempt < self._retries and wait is not None:
+                await anyio.sleep(wait)
+        return answer
+
+
+def _answer(response: httpx.Response) -> Answer:
+    data: Any = None
+    ctype = response.headers.get("content-type", "")
+    if "json" in ctype or response.content[:1] in (b"{", b"["):
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            data = None
+    problem = "" if response.status_code < 500 else f"HTTP {response.status_code}"
+    if response.status_code == 429:
+        problem = "HTTP 429 (rate limited)"
+    return Answer(response.status_code, data, str(response.url), problem)
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    kind = type(exc).__name__
+    text = str(exc).strip()
+    return f"{kind}: {text}" if text else kind
