@@ -1,5 +1,8 @@
 """Paper identifiers a URL carries besides arXiv IDs: DOIs and OpenReview note IDs. Pure.
 
+Also what an entry's links say about its paper and code (`entry_arxiv_ids`, `links_code`),
+which both the registry look-ups and their rules need.
+
 A DOI stands in many link forms: `doi.org/10.1145/…`, publisher pages that put it in the
 path (`dl.acm.org/doi/pdf/10.1145/…`, `link.springer.com/article/10.1007/…`, Wiley, Taylor &
 Francis, SAGE, ACS, IOP, …), a `doi=` query parameter, and publishers whose article number
@@ -14,9 +17,11 @@ A typo stays a typo: `dl.acm.org/doi/pdf/10.1145/3394171.3413865g` gives the DOI
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .urls import host_matches
+from .model import Link
+from .urls import arxiv_ref, badge_repo, host_matches, is_code_url
 
 # A DOI: "10." + a registrant code of 4-9 digits (sub-codes after dots) + "/" + any suffix.
 _DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}(?:\.\d+)*/\S+)", re.IGNORECASE)
@@ -149,3 +154,21 @@ def openreview_id(url: str) -> str | None:
 
 def openreview_url(note_id: str) -> str:
     return f"https://openreview.net/forum?id={note_id}"
+
+
+def links_code(links: Iterable[Link]) -> bool:
+    """Does any of these links lead to source code (a repository, or a badge counting one)?
+
+    A "Code" link to a paper or a project page does not count: it is not code (LW110/LW111).
+    """
+    return any(is_code_url(link.url) or badge_repo(link.url) for link in links)
+
+
+def entry_arxiv_ids(links: Iterable[Link]) -> list[str]:
+    """The arXiv IDs (bare, as written) an entry's links name, in link order, once each."""
+    found: dict[str, None] = {}
+    for link in links:
+        ref = arxiv_ref(link.url)
+        if ref is not None:
+            found.setdefault(ref.arxiv_id, None)
+    return list(found)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from .. import urls
 from ..model import LinkResult, Severity, Status
 from .base import Hit, LinkContext, Rule
+from .registry import archived_copy
 
 
 def _observed(result: LinkResult) -> str:
@@ -44,10 +45,13 @@ def dead_link(ctx: LinkContext) -> Hit | None:
     if result is None or result.status is not Status.DEAD or result.via in API_VERIFIED:
         return None
     note = "; may be transient" if result.transient else ""
-    return Hit(
-        f"dead link: {_observed(result)}{_via(result)}{note}",
-        suggestion=result.suggestion,
-    )
+    suggestion = result.suggestion
+    archived = archived_copy(ctx)
+    if archived is not None:
+        stamp = archived.timestamp
+        note += f"; the Wayback Machine has a copy from {stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+        suggestion = suggestion or archived.url
+    return Hit(f"dead link: {_observed(result)}{_via(result)}{note}", suggestion=suggestion)
 
 
 def link_timeout(ctx: LinkContext) -> Hit | None:
