@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,8 +85,10 @@ class Polite:
         self._retries = retries
         self._backoff = backoff
         self.requests: Counter[str] = Counter()  # requests sent, per host
+        self.sent: Counter[str] = Counter()  # requests sent, per source (the `source` tag)
         self.down: dict[str, str] = {}  # host -> why it is considered unreachable
         self._failures: Counter[str] = Counter()  # failed attempts in a row, per host
+        self._waiting: dict[str, set[anyio.CancelScope]] = {}  # asks waiting for a slot
 
     async def get(
         self,
@@ -96,48 +98,77 @@ class Polite:
         headers: Mapping[str, str] | None = None,
         method: str = "GET",
         follow_redirects: bool = False,
+        source: str = "",
     ) -> Answer:
+        """One ask, counted under `source` (e.g. "crossref") and the URL's host."""
         host = host_of(url)
         send_headers = {"User-Agent": self._user_agent, "Accept": "application/json"}
         send_headers.update(headers or {})
+
+        async def send() -> httpx.Response:
+            return await self._client.request(
+                method, url, params=params, headers=send_headers,
+                follow_redirects=follow_redirects,
+            )  # fmt: skip
+
         answer = Answer(None, problem="not asked")
         for attempt in range(self._retries + 1):
             if host in self.down:
                 return Answer(None, problem=self.down[host])
-            wait: float | None = None
+            answer, wait = await self._attempt(host, source, send, attempt)
+            if wait is None:
+                return answer
+            if attempt < self._retries:
+                await anyio.sleep(wait)
+        return answer
+
+    async def _attempt(
+        self, host: str, source: str, send: Callable[[], Awaitable[httpx.Response]], attempt: int
+    ) -> tuple[Answer, float | None]:
+        """One request in the host's slot: (answer, seconds to wait before a retry or None).
+
+        Waiting for the slot is abandoned as soon as the host is marked down: asks queued
+        behind a dead registry return at once instead of each waiting its turn.
+        """
+        waiting = anyio.CancelScope()
+        self._waiting.setdefault(host, set()).add(waiting)
+        answer = Answer(None, problem="not asked")
+        wait: float | None = None
+        with waiting:
             async with self._hosts.request(host) as slot:
+                self._waiting[host].discard(waiting)
                 if host in self.down:  # decided while this ask waited for the slot
-                    return Answer(None, problem=self.down[host])
+                    return Answer(None, problem=self.down[host]), None
                 self.requests[host] += 1
+                self.sent[source] += 1
                 try:
-                    response = await self._client.request(
-                        method,
-                        url,
-                        params=params,
-                        headers=send_headers,
-                        follow_redirects=follow_redirects,
-                    )
+                    response = await send()
                 except httpx.HTTPError as exc:
                     answer = Answer(None, problem=_describe(exc))
                     wait = self._backoff * (attempt + 1)
                 else:
                     answer = _answer(response)
-                    if response.status_code in RETRY_STATUSES:
-                        retry_after = parse_retry_after(response.headers.get("retry-after"))
-                        slot.back_off(retry_after, self._backoff)
-                        if retry_after is not None and retry_after > self._max_retry_after:
-                            break  # the server asks for more patience than we have
-                        wait = retry_after if retry_after is not None else self._backoff
-                    else:
+                    if response.status_code not in RETRY_STATUSES:
                         slot.relax()
                         self._failures[host] = 0
-                        return answer
+                        return answer, None
+                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                    slot.back_off(retry_after, self._backoff)
+                    too_long = retry_after is not None and retry_after > self._max_retry_after
+                    # Too long: the server asks for more patience than we have.
+                    wait = None if too_long else (retry_after or self._backoff)
                 self._failures[host] += 1
                 if self._failures[host] >= DOWN_AFTER:
-                    self.down[host] = answer.problem or f"HTTP {answer.status}"
-            if attempt < self._retries and wait is not None:
-                await anyio.sleep(wait)
-        return answer
+                    self._mark_down(host, answer.problem or f"HTTP {answer.status}")
+        self._waiting[host].discard(waiting)
+        if waiting.cancelled_caught:
+            return Answer(None, problem=self.down.get(host, "not asked")), None
+        return answer, wait
+
+    def _mark_down(self, host: str, problem: str) -> None:
+        self.down[host] = problem
+        for scope in self._waiting.get(host, ()):
+            scope.cancel()
 
 
 def _answer(response: httpx.Response) -> Answer:

@@ -42,12 +42,11 @@ async def find_code(
 ) -> CodeOutcome:
     """Ask the paper page of each arXiv ID (bare, without version) for its repository."""
     wanted = sorted(set(arxiv_ids))
-    before = sum(http.requests.values())
     records: dict[str, PaperCode | None] = {}
     problems: list[str] = []
 
     async def ask(arxiv_id: str) -> None:
-        answer = await http.get(f"{settings.api_url.rstrip('/')}/{arxiv_id}")
+        answer = await http.get(f"{settings.api_url.rstrip('/')}/{arxiv_id}", source="huggingface")
         if answer.ok:
             records[arxiv_id] = paper_code(arxiv_id, answer.data)
         elif answer.status == 404:
@@ -67,4 +66,4 @@ async def find_code(
         if unknown
         else ()
     )
-    return CodeOutcome(records, notes, sum(http.requests.values()) - before)
+    return CodeOutcome(records, notes, http.sent["huggingface"])

@@ -100,7 +100,7 @@ async def _ask_crossref(
     else:
         url = f"{settings.api_url.rstrip('/')}/works"
         params.update(filter=",".join(f"doi:{d}" for d in batch), rows=str(len(batch)))
-    answer = await http.get(url, params=params, headers={"User-Agent": agent})
+    answer = await http.get(url, params=params, headers={"User-Agent": agent}, source="crossref")
     found: dict[str, RegistryRecord] = {}
     if answer.ok:
         wanted = set(batch)
@@ -120,7 +120,7 @@ async def _ask_handle(
     doi: str, settings: CrossrefSettings, http: Polite
 ) -> tuple[RegistryRecord | None, Answer]:
     url = f"{settings.handles_url.rstrip('/')}/{quote(doi, safe='/')}"
-    answer = await http.get(url)
+    answer = await http.get(url, source="doi.org")
     data = answer.data if isinstance(answer.data, dict) else {}
     if answer.ok and data.get("responseCode") == 1:
         target = None
@@ -150,7 +150,6 @@ async def resolve_dois(
     if not wanted:
         return RegistryOutcome()
     agent = crossref_agent(user_agent, settings.mailto)
-    before = sum(http.requests.values())
     records: dict[str, RegistryRecord | None] = {}
     crossref_down: list[str] = []
     for batch in doi_batches(wanted, settings):
@@ -186,7 +185,7 @@ async def resolve_dois(
         notes.append(
             f"doi.org did not answer ({handle_problem}): {len(unanswered)} DOI(s) not verified"
         )
-    return RegistryOutcome(records, tuple(notes), sum(http.requests.values()) - before)
+    return RegistryOutcome(records, tuple(notes), http.sent["crossref"] + http.sent["doi.org"])
 
 
 # --- OpenReview ---------------------------------------------------------------------------
@@ -209,14 +208,15 @@ async def lookup_openreview(
 ) -> RegistryOutcome:
     """The title of each OpenReview note: API 2 first, API 1 for notes API 2 does not hold."""
     wanted = sorted(set(note_ids))
-    before = sum(http.requests.values())
     records: dict[str, RegistryRecord | None] = {}
     problems: list[str] = []
 
     async def ask(note_id: str) -> None:
         missing = 0
         for base in (settings.api_url, settings.legacy_api_url):
-            answer = await http.get(f"{base.rstrip('/')}/notes", params={"id": note_id})
+            answer = await http.get(
+                f"{base.rstrip('/')}/notes", params={"id": note_id}, source="openreview"
+            )
             held, title = _openreview_title(answer)
             if held:
                 records[note_id] = RegistryRecord(note_id, "openreview", title)
@@ -241,4 +241,4 @@ async def lookup_openreview(
             f"OpenReview did not answer ({problems[0] if problems else 'no answer'}): "
             f"{len(unknown)} OpenReview link(s) not verified",
         )
-    return RegistryOutcome(records, notes, sum(http.requests.values()) - before)
+    return RegistryOutcome(records, notes, http.sent["openreview"])

@@ -64,7 +64,6 @@ async def find_snapshots(
     wanted: Mapping[str, tuple[str, str | None]], settings: WaybackSettings, http: Polite
 ) -> ArchiveOutcome:
     """Closest snapshot per key of `wanted` (normalised URL -> (URL as linked, healthy-at))."""
-    before = sum(http.requests.values())
     records: dict[str, ArchivedCopy | None] = {}
     problems: list[str] = []
 
@@ -73,7 +72,7 @@ async def find_snapshots(
         stamp = wayback_timestamp(healthy_at)
         if stamp:
             params["timestamp"] = stamp
-        answer = await http.get(settings.api_url, params=params)
+        answer = await http.get(settings.api_url, params=params, source="wayback")
         if not answer.ok or not isinstance(answer.data, dict):
             problems.append(answer.problem or f"HTTP {answer.status}")
             return
@@ -83,7 +82,11 @@ async def find_snapshots(
             return
         if settings.verify:
             page = await http.get(
-                closest["url"], method="HEAD", follow_redirects=True, headers={"Accept": "*/*"}
+                closest["url"],
+                method="HEAD",
+                follow_redirects=True,
+                headers={"Accept": "*/*"},
+                source="wayback",
             )
             if page.unreachable:
                 problems.append(page.problem or f"HTTP {page.status}")
@@ -105,4 +108,4 @@ async def find_snapshots(
         if unknown
         else ()
     )
-    return ArchiveOutcome(records, notes, sum(http.requests.values()) - before)
+    return ArchiveOutcome(records, notes, http.sent["wayback"])
