@@ -84,7 +84,10 @@ def test_a_second_run_within_the_period_asks_nothing_again(simweb: SimWeb) -> No
     now = datetime.now(timezone.utc)
     remembered = Remembered(
         archives=first.enrichment.archives,
-        paper_code={i: (c, first.code_asked_at[i]) for i, c in first.enrichment.paper_code.items()},
+        paper_code={
+            i: (c, first.enrichment.paper_code_asked_at[i])
+            for i, c in first.enrichment.paper_code.items()
+        },
     )
     before = fakes.requests()
     second = run(simweb, remembered=remembered, now=now + timedelta(days=6))

@@ -100,6 +100,6 @@ def test_dead_link_suggests_its_archived_copy() -> None:
     found = evaluate(lists, result, Enrichment(archives={url: copy}))
     dead = [f for f in found if f.code == "LW201"]
     assert dead[0].suggestion == copy.url
-    assert "the Wayback Machine has a copy from 2019-06-12" in dead[0].message
+    assert f"the Wayback Machine has a copy from 2019-06-12: {copy.url}" in dead[0].message
     plain = [f for f in evaluate(lists, result, Enrichment()) if f.code == "LW201"]
     assert plain[0].suggestion is None

@@ -343,3 +343,4 @@ class Enrichment:
     openreview: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by note ID
     archives: dict[str, ArchivedCopy | None] = field(default_factory=dict)  # by normalised URL
     paper_code: dict[str, PaperCode | None] = field(default_factory=dict)  # by bare arXiv ID
+    paper_code_asked_at: dict[str, str] = field(default_factory=dict)  # arXiv ID -> ISO time

@@ -28,16 +28,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from ._quarantine import Effective, apply_quarantine, judge
 from .config import Settings
 from .errors import StateError
 from .model import (
+    ArchivedCopy,
     ArxivRecord,
     Enrichment,
     Entry,
@@ -45,14 +46,18 @@ from .model import (
     Finding,
     Hop,
     LinkResult,
+    PaperCode,
+    RegistryRecord,
     RepoRecord,
     Role,
     Severity,
     Status,
 )
+from .paperids import doi_of, openreview_id
 from .urls import arxiv_ref, github_repo, normalize
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 HISTORY_KEEP = 5  # recent observations kept per link: enough to show a flaky pattern
 
 
@@ -95,6 +100,15 @@ class LinkEnrichment:
     arxiv: ArxivRecord | None = None
     repo: str | None = None  # lower-case OWNER/NAME as linked
     repository: RepoRecord | None = None
+    # Past the walls (enrich/pastwall.py), same convention: key set = asked.
+    doi: str | None = None
+    doi_record: RegistryRecord | None = None
+    openreview_id: str | None = None
+    openreview: RegistryRecord | None = None
+    archive_asked: bool = False  # the Wayback Machine was asked (remembered while dead)
+    archive: ArchivedCopy | None = None
+    code_asked_at: str | None = None  # when the paper page was asked (re-asked weekly)
+    code: PaperCode | None = None
 
     @property
     def arxiv_gone(self) -> bool:
@@ -390,7 +404,33 @@ def _enrichment_json(e: LinkEnrichment) -> dict[str, Any]:
             "license": r.license,
             "default_branch": r.default_branch,
         }
-    return {"arxiv_id": e.arxiv_id, "arxiv": arxiv, "repo": e.repo, "repository": repository}
+    return {
+        "arxiv_id": e.arxiv_id,
+        "arxiv": arxiv,
+        "repo": e.repo,
+        "repository": repository,
+        "doi": e.doi,
+        "doi_record": _plain(e.doi_record),
+        "openreview_id": e.openreview_id,
+        "openreview": _plain(e.openreview),
+        "archive_asked": e.archive_asked,
+        "archive": _plain(e.archive),
+        "code_asked_at": e.code_asked_at,
+        "code": _plain(e.code),
+    }
+
+
+def _plain(value: Any) -> dict[str, Any] | None:
+    """A flat record (RegistryRecord, ArchivedCopy, PaperCode) as JSON, or None."""
+    return None if value is None else {f.name: getattr(value, f.name) for f in fields(value)}
+
+
+def _record_of(cls: type[T], data: Any) -> T | None:
+    """The inverse of `_plain`: the record from its JSON (str or None fields)."""
+    if not isinstance(data, Mapping):
+        return None
+    values = {f.name: _opt_str(data.get(f.name)) for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**values)
 
 
 def location_to_json(loc: Location) -> dict[str, Any]:
@@ -591,6 +631,14 @@ def _enrichment_from_json(data: Mapping[str, Any]) -> LinkEnrichment:
         arxiv=arxiv,
         repo=_opt_str(data.get("repo")),
         repository=repository,
+        doi=_opt_str(data.get("doi")),
+        doi_record=_record_of(RegistryRecord, data.get("doi_record")),
+        openreview_id=_opt_str(data.get("openreview_id")),
+        openreview=_record_of(RegistryRecord, data.get("openreview")),
+        archive_asked=bool(data.get("archive_asked", False)),
+        archive=_record_of(ArchivedCopy, data.get("archive")),
+        code_asked_at=_opt_str(data.get("code_asked_at")),
+        code=_record_of(PaperCode, data.get("code")),
     )
 
 
@@ -1032,9 +1080,48 @@ def _link_enrichment(
     if name and name.lower() in enrichment.repos:
         repo = name.lower()
         repository = enrichment.repos[repo]
-    if arxiv_id is None and repo is None:
+    past = _registry_answers(url, ref.arxiv_id if ref else None, enrichment)
+    if arxiv_id is None and repo is None and not past:
         return None
-    return LinkEnrichment(arxiv_id=arxiv_id, arxiv=arxiv, repo=repo, repository=repository)
+    return LinkEnrichment(arxiv_id=arxiv_id, arxiv=arxiv, repo=repo, repository=repository, **past)
+
+
+def _registry_answers(url: str, arxiv_id: str | None, enrichment: Enrichment) -> dict[str, Any]:
+    """The LinkEnrichment fields the registries past the walls answered for one URL."""
+    found: dict[str, Any] = {}
+    doi = doi_of(url)
+    if doi and doi in enrichment.dois:
+        found.update(doi=doi, doi_record=enrichment.dois[doi])
+    note = openreview_id(url)
+    if note and note in enrichment.openreview:
+        found.update(openreview_id=note, openreview=enrichment.openreview[note])
+    if url in enrichment.archives:
+        found.update(archive_asked=True, archive=enrichment.archives[url])
+    if arxiv_id and arxiv_id in enrichment.paper_code_asked_at:
+        found.update(
+            code_asked_at=enrichment.paper_code_asked_at[arxiv_id],
+            code=enrichment.paper_code.get(arxiv_id),
+        )
+    return found
+
+
+def remembered_registry_answers(
+    snapshot: Snapshot,
+) -> tuple[dict[str, ArchivedCopy | None], dict[str, tuple[PaperCode | None, str]]]:
+    """What the snapshot remembers of the registries: archived copies by URL (for links
+    still dead), paper-page answers by arXiv ID with when they were asked."""
+    archives: dict[str, ArchivedCopy | None] = {}
+    code: dict[str, tuple[PaperCode | None, str]] = {}
+    for record in snapshot.links:
+        e = record.enrichment
+        if e is None:
+            continue
+        if e.archive_asked and record.effective is Effective.DEAD:
+            archives[record.url] = e.archive
+        ref = arxiv_ref(record.url)
+        if ref and e.code_asked_at:
+            code.setdefault(ref.arxiv_id, (e.code, e.code_asked_at))
+    return archives, code
 
 
 def _unchecked(url: str, now: str) -> LinkResult:

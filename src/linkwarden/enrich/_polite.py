@@ -26,6 +26,7 @@ import anyio
 import httpx
 
 from ..check._hosts import HostPool, parse_retry_after
+from ..check._retry import classify
 from ..config import CheckSettings, HostSettings
 from ..urls import host_of
 
@@ -33,6 +34,9 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_RETRIES = 2
 DEFAULT_BACKOFF = 1.0  # seconds before a retry when the server named no Retry-After
 DOWN_AFTER = 3  # failed attempts in a row (any ask) after which a host counts as down
+# Failures that retrying will not mend within a run (the checker's classification): the
+# name does not resolve, the host refuses connections, the guard forbids the address.
+HOPELESS = frozenset({"dns", "refused", "guard"})
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,13 @@ class Polite:
                 self.sent[source] += 1
                 try:
                     response = await send()
-                except httpx.HTTPError as exc:
-                    answer = Answer(None, problem=_describe(exc))
+                except Exception as exc:  # classify re-raises what is not a network failure
+                    failure = classify(exc)
+                    answer = Answer(None, problem=f"{failure.kind}: {failure.message}")
                     wait = self._backoff * (attempt + 1)
+                    if failure.kind in HOPELESS:
+                        self._mark_down(host, answer.problem)
+                        return answer, None
                 else:
                     answer = _answer(response)
                     if response.status_code not in RETRY_STATUSES:
@@ -183,9 +191,3 @@ def _answer(response: httpx.Response) -> Answer:
     if response.status_code == 429:
         problem = "HTTP 429 (rate limited)"
     return Answer(response.status_code, data, str(response.url), problem)
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    kind = type(exc).__name__
-    text = str(exc).strip()
-    return f"{kind}: {text}" if text else kind

@@ -57,7 +57,6 @@ class Remembered:
 @dataclass(frozen=True)
 class PastWallOutcome:
     enrichment: Enrichment  # the run's Enrichment with the registries' answers added
-    code_asked_at: dict[str, str] = field(default_factory=dict)  # arXiv ID -> asked when
     requests: dict[str, int] = field(default_factory=dict)  # requests sent, per source
 
 
@@ -191,7 +190,8 @@ async def look_past_walls(
         openreview=note_records,
         archives=archives if settings.wayback.enabled else {},
         paper_code=code if settings.huggingface.enabled else {},
+        paper_code_asked_at=asked_at if settings.huggingface.enabled else {},
         notes=tuple(dict.fromkeys(notes)),
     )
     requests = {source: n for source, n in sorted(http.sent.items()) if source}
-    return PastWallOutcome(updated, asked_at if settings.huggingface.enabled else {}, requests)
+    return PastWallOutcome(updated, requests)

@@ -49,7 +49,9 @@ def dead_link(ctx: LinkContext) -> Hit | None:
     archived = archived_copy(ctx)
     if archived is not None:
         stamp = archived.timestamp
-        note += f"; the Wayback Machine has a copy from {stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+        # In the message too: annotations and the tracking issue show messages only.
+        day = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+        note += f"; the Wayback Machine has a copy from {day}: {archived.url}"
         suggestion = suggestion or archived.url
     return Hit(f"dead link: {_observed(result)}{_via(result)}{note}", suggestion=suggestion)
 
