@@ -221,3 +221,66 @@ def test_a_second_run_asks_neither_the_archive_nor_the_paper_pages_again(runs: R
     ]
     first = [f for f in runs.findings("LW201") if "web.archive.org" in str(f["suggestion"])]
     assert len(archived) == len(first)
+
+
+def test_fix_archive_and_add_code_write_the_suggestions(runs: Runs) -> None:
+    work = runs.work
+    snapshot = work / "reports" / "latest.json"
+    copy = work / "fixed"
+    shutil.copytree(work / "sources", copy / "sources", dirs_exist_ok=True)
+    os.chdir(copy)
+    try:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            assert main(["fix", "--archive", "--add-code", "--snapshot", str(snapshot)]) == 0
+        diff = out.getvalue()
+        archived = {f["suggestion"] for f in runs.findings("LW201")
+                    if str(f["suggestion"]).startswith("https://web.archive.org/")}  # fmt: skip
+        assert archived and all(url in diff for url in archived)
+        # The ROME row of the table gets its code in the (empty) Code column.
+        assert "+|Realistic One-shot Mesh-based Head Avatars|ECCV2022|" in diff
+        assert (
+            "[paper](https://arxiv.org/pdf/2206.08343.pdf)|[Code](https://github.com/hf-sim/"
+            in diff
+        )
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main(["fix", "--archive", "--add-code", "--write", "--snapshot", str(snapshot)])
+        again = io.StringIO()
+        with contextlib.redirect_stdout(again), contextlib.redirect_stderr(io.StringIO()):
+            main(["fix", "--archive", "--add-code", "--snapshot", str(snapshot)])
+        assert again.getvalue() == ""  # nothing more to do
+        # Without the opt-in flags neither kind is applied.
+        plain = io.StringIO()
+        shutil.copytree(work / "sources", copy / "sources", dirs_exist_ok=True)
+        with contextlib.redirect_stdout(plain), contextlib.redirect_stderr(io.StringIO()):
+            main(["fix", "--snapshot", str(snapshot)])
+        assert "web.archive.org" not in plain.getvalue()
+        assert "hf-sim/" not in plain.getvalue()
+    finally:
+        os.chdir(runs.work)
+
+
+def test_an_unreachable_registry_is_a_note_in_the_report(simweb: SimWeb, tmp_path: Path) -> None:
+    fakes = mount_registries(simweb)
+    fakes.crossref.fail_with = 503
+    simweb.refuse("doi.org")
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "- [Mesh Guided One-shot Face Reenactment](https://dl.acm.org/doi/pdf/10.1145/3394171.3413865g)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "linkwarden.yaml").write_text(CONFIG, encoding="utf-8")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            main(["check", str(listing), "--quiet", "--fail-on", "none", "--out", "out",
+                  *simweb.cli_args()])  # fmt: skip
+    finally:
+        os.chdir(old)
+    report = (tmp_path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert "Crossref did not answer" in report and "doi.org did not answer" in report
+    assert "Crossref did not answer" in err.getvalue()
+    latest = json.loads((tmp_path / "out" / "latest.json").read_text(encoding="utf-8"))
+    assert not [f for f in latest["findings"] if f["code"] in ("LW305", "LW306")]

@@ -46,7 +46,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for source in sources:
         text = read_source(source)
         original = _original_text(text)
-        plan = plan_file(extract(text), original, snapshot)
+        plan = plan_file(
+            extract(text), original, snapshot,
+            archive=getattr(args, "archive", False), add_code=getattr(args, "add_code", False),
+        )  # fmt: skip
         if plan.changed:
             plans.append(plan)
             out.write(plan.unified_diff())
