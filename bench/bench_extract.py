@@ -8,7 +8,8 @@ bullets with shields.io badges, numbered items with backtick venues and a title 
 lines, `### \\[VENUE] Title` heading entries with `- [paper](..)` bullets, HTML `<table>`
 blocks with `<a href>`, fenced code and HTML comments. Filler prose pads it to size. It is
 written to a temporary directory, read with `sources.read_source`, and timed around
-`extract.extract` only (best of `--repeat`).
+extraction as the commands run it (`commands._inputs.extract_texts`: `extract.extract` with
+the cycle collector paused), best of `--repeat`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from linkwarden.extract import extract
+from linkwarden.commands._inputs import extract_texts
 from linkwarden.model import SourceList, Upstream
 from linkwarden.sources import read_source
 
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     result = None
     for _ in range(max(args.repeat, 1)):
         started, started_cpu = time.perf_counter(), time.process_time()
-        result = extract(source_text)
+        (result,) = extract_texts([source_text])
         best = min(best, time.perf_counter() - started)
         best_cpu = min(best_cpu, time.process_time() - started_cpu)
     assert result is not None

@@ -14,7 +14,7 @@ import pytest
 
 from linkwarden.check import NetworkOptions, check_urls, forbidden_reason
 from linkwarden.check._hosts import HostPool, HostSlot, Once, parse_retry_after
-from linkwarden.check._net import parse_connect_to, parse_resolve
+from linkwarden.check._netopts import parse_connect_to, parse_resolve
 from linkwarden.check._sentinel import Sentinel
 from linkwarden.config import CheckSettings, HostSettings
 from linkwarden.errors import InputError, NetworkUnavailable
@@ -429,3 +429,43 @@ def test_network_down_raises_after_the_first_checks_all_fail() -> None:
     with pytest.raises(NetworkUnavailable, match="network unavailable"):
         run_mock(handler, [f"https://h{n}.example.org/" for n in range(30)], settings)
     assert time.monotonic() - started < 10
+
+
+# --- DNS coalescing -------------------------------------------------------------------------
+
+
+def test_concurrent_lookups_that_fail_temporarily_each_raise_the_failure() -> None:
+    """Issue 12: with several connections waiting for one name whose lookup fails
+    temporarily (SERVFAIL, a timeout), every waiter got the failure or tried again, and
+    two retries deleted the same table entry (`KeyError` from the DNS table)."""
+    from linkwarden.check._backend import GuardedBackend
+    from linkwarden.check._netopts import NameNotResolved
+
+    in_flight: list[int] = []
+    most: list[int] = [0]
+
+    class FlakyDns(GuardedBackend):
+        async def _resolve(self, host: str, port: int, timeout: float | None) -> tuple[str, ...]:
+            in_flight.append(1)
+            most[0] = max(most[0], len(in_flight))
+            await anyio.sleep(0.01)
+            in_flight.pop()
+            raise NameNotResolved(host, "temporary failure", permanent=False)
+
+    backend = FlakyDns(NetworkOptions())
+    failures: list[BaseException] = []
+
+    async def connect() -> None:
+        try:
+            await backend._lookup("img.shields.io", 443, 1.0)
+        except NameNotResolved as exc:
+            failures.append(exc)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for _ in range(5):
+                group.start_soon(connect)
+
+    anyio.run(main)
+    assert len(failures) == 5 and all(not f.permanent for f in failures)  # type: ignore[attr-defined]
+    assert most[0] == 1  # still one lookup of a name at a time

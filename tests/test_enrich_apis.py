@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from enrich_helpers import (
     TOKEN,
     fast_settings,
@@ -11,7 +13,7 @@ from enrich_helpers import (
     real_lists,
     run_enrich,
 )
-from linkwarden.config import USER_AGENT, Settings
+from linkwarden.config import USER_AGENT, ArxivSettings, GithubSettings, Settings
 from linkwarden.model import Role, Status
 from simweb import SimWeb
 from simweb.fake_arxiv import Paper
@@ -222,3 +224,30 @@ def test_graphql_metadata_fields_are_recorded(simweb: SimWeb) -> None:
         "Apache-2.0",
     )
     assert (record.default_branch, record.pushed_at) == ("dev", "2021-02-03T00:00:00Z")
+
+
+def test_the_private_address_guard_applies_to_the_api_clients(simweb: SimWeb) -> None:
+    """One guard for every client: an API address that is private and not mapped by
+    --resolve/--connect-to is refused by the arXiv and the GitHub client alike."""
+    mount_fakes(simweb)
+    private = f"https://127.0.0.1:{simweb.tls_port}"
+    settings = dataclasses.replace(
+        fast_settings(),
+        arxiv=ArxivSettings(api_url=f"{private}/api/query", interval=0.05),
+        github=dataclasses.replace(GithubSettings(), api_url=private),
+    )
+    lists = [
+        listing(
+            [
+                link("https://arxiv.org/abs/2301.06281"),
+                link("https://github.com/octo/tool", "code", Role.CODE),
+            ]
+        )
+    ]
+    for token in (TOKEN, None):  # GraphQL and anonymous REST
+        out = run_enrich(lists, simweb, settings, token=token)
+        assert not out.enrichment.arxiv and not out.enrichment.repos
+        notes = " ".join(out.enrichment.notes)
+        assert "127.0.0.1 is a loopback address" in notes  # the arXiv client's reason
+        assert "GitHub API could not be reached" in notes
+    assert not simweb.requests()  # nothing left the process

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enrich_helpers import link, listing
 from linkwarden.enrich.collect import canonical_id
-from linkwarden.enrich.titles import is_short_name, strip_venue, titles_match
 from linkwarden.model import ArxivRecord, Enrichment, ExtractedList, Finding, RepoRecord, Role
 from linkwarden.rules import evaluate
+from linkwarden.titles import is_short_name, strip_venue, titles_match
 
 STYLETALK = ArxivRecord(
     "2301.01081",

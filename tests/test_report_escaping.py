@@ -235,3 +235,61 @@ def test_annotation_escaping_matches_the_runner() -> None:
     lines = render_annotations(sample_data().findings).splitlines()
     assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning", "::notice"}
     assert MENTION_TITLE not in "".join(lines)  # titles are not part of annotations
+
+
+# ------------------------------------------- every Markdown output escapes the same way
+
+
+HOSTILE_MESSAGE = "ping @octocat about #123 | see www.evil.example or $x$"
+
+
+def _markdown_outputs() -> dict[str, str]:
+    """REPORT.md, DIFF.md, the tracking issue body and the PR step summary, each carrying
+    one finding whose message is `HOSTILE_MESSAGE`."""
+    from linkwarden.diff import diff
+    from linkwarden.model import Role, Status
+    from linkwarden.report import build_report_data
+    from linkwarden.report.diff_markdown import render_diff_markdown
+    from linkwarden.report.step_summary import render_step_summary
+    from linkwarden.tracking import build_summary
+    from statekit import make_list, night, result, snap
+
+    url = "https://dead.example/x"
+    listing = make_list("l", [("Entry", [(url, Role.PAPER)])])
+    hostile = Finding(
+        "LW201", "dead-link", Severity.ERROR, HOSTILE_MESSAGE, "l", "sources/l.md", 10, url
+    )
+    old = snap([listing], {url: result(url, Status.OK, night(0))}, None, night(0))
+    new = snap(
+        [listing], {url: result(url, Status.DEAD, night(1))}, old, night(1), findings=[hostile]
+    )
+    changes = diff(old, new)
+    return {
+        "REPORT.md": render_markdown(build_report_data(new, diff=changes)),
+        "DIFF.md": render_diff_markdown(changes),
+        "issue body": build_summary(new.findings).body,
+        "step summary": render_step_summary(
+            "HEAD",
+            "0" * 40,
+            lines_changed=1,
+            files=1,
+            checked=1,
+            findings=new.findings,
+            failing=new.findings,
+            notes=(),
+            seconds=0.1,
+        ),
+    }
+
+
+@pytest.mark.parametrize("output", ["REPORT.md", "DIFF.md", "issue body", "step summary"])
+def test_mentions_issue_refs_and_pipes_are_neutralised_alike_everywhere(output: str) -> None:
+    text = _markdown_outputs()[output]
+    assert md_text(HOSTILE_MESSAGE) in text  # the one escaper, unchanged by the renderer
+    assert "@octocat" not in text and "#123" not in text and "www.evil" not in text
+    tokens = walk(parse_markdown(text))
+    shown = "".join(t.content for t in tokens if t.type == "text")
+    # A reader sees the message as written (zero-width spaces aside); no part is a link.
+    assert HOSTILE_MESSAGE in shown.replace("\u200b", "")
+    targets = [str(t.attrs.get("href")) for t in tokens if t.type == "link_open"]
+    assert not [h for h in targets if "evil" in h or "octocat" in h or "123" in h]

@@ -1,5 +1,8 @@
 """Golden-output tests: each renderer's output for the sample snapshot, byte for byte.
 
+REPORT.md, report.html, report.sarif and the annotations, and the other Markdown outputs
+rendered in `report/`: DIFF.md, the tracking issue and the PR step summary.
+
 To accept a deliberate change, regenerate the golden files and review the git diff:
 
     LINKWARDEN_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_report_golden.py
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from linkwarden.model import Severity
 from linkwarden.report import (
     ReportData,
     build_report_data,
@@ -25,7 +29,10 @@ from linkwarden.report import (
     render_markdown,
     render_sarif,
 )
-from report_sample import HISTORY_CSV, RULES, sample_diff, sample_snapshot
+from linkwarden.report.diff_markdown import render_diff_markdown
+from linkwarden.report.step_summary import render_step_summary
+from linkwarden.tracking import build_summary, with_marker
+from report_sample import FINDINGS, HISTORY_CSV, NOW, RULES, sample_diff, sample_snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 REGEN = os.environ.get("LINKWARDEN_REGEN_GOLDEN") == "1"
@@ -86,3 +93,43 @@ def test_first_run_without_history_or_diff_matches_golden() -> None:
 def test_rendering_is_deterministic() -> None:
     assert render_html(sample_data()) == render_html(sample_data())
     assert render_markdown(sample_data()) == render_markdown(sample_data())
+
+
+def test_diff_markdown_matches_golden() -> None:
+    from dataclasses import replace
+
+    from linkwarden.diff import LinkChange, RepoArchived, RepoRename
+
+    changes = replace(
+        sample_diff(),
+        redirects=(LinkChange("https://old.example/a", None, "https://new.example/a_#1"),),
+        renames=(RepoRename("winfredy/sadtalker", "Winfredy/SadTalker", "OpenTalker/SadTalker",
+                            "https://github.com/OpenTalker/SadTalker"),),
+        newly_archived=(RepoArchived("a/b", "a/b", "javascript:alert(1)"),),
+        findings_added=FINDINGS[:4],
+        findings_resolved=FINDINGS[4:6],
+    )  # fmt: skip
+    check_golden("DIFF.md", render_diff_markdown(changes))
+
+
+def test_tracking_issue_matches_golden() -> None:
+    summary = build_summary(
+        sample_snapshot().findings,
+        min_severity=Severity.WARNING,
+        blob_links={f"{f.path}:{f.line}": f"https://github.com/o/r/blob/main/{f.path}#L{f.line}"
+                    for f in FINDINGS[:2]},
+        generated_at=NOW,
+        extra_sections=["<details><summary>What changed</summary>\n\n- x\n\n</details>"],
+        notes=("GitHub metadata for 1 repository unknown: rate limit <reached>",),
+        report_url="https://github.com/o/r/actions/runs/1",
+    )  # fmt: skip
+    check_golden("issue.md", f"# {summary.title}\n\n{with_marker(summary.body, summary.keys)}")
+
+
+def test_step_summary_matches_golden() -> None:
+    text = render_step_summary(
+        "origin/main", "0123456789abcdef" * 2, lines_changed=7, files=2, checked=5,
+        findings=FINDINGS, failing=FINDINGS[:1], notes=("no GITHUB_TOKEN: @someone",),
+        seconds=2.25,
+    )  # fmt: skip
+    check_golden("step-summary.md", text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from linkwarden import urls
@@ -117,3 +119,47 @@ def test_hf_space_and_https_upgrade() -> None:
     assert not urls.is_hf_space("https://huggingface.co/datasets/x")
     assert urls.https_upgrade("http://arxiv.org/abs/1") == "https://arxiv.org/abs/1"
     assert urls.https_upgrade("https://arxiv.org/abs/1") is None
+
+
+# ------------------------------------------------------------------ checkable URLs
+
+CHECKABLE_CASES = {
+    "https://example.org/a": True,
+    "http://example.org/b": True,
+    "HTTPS://Example.org/a": True,  # the same URL as the first, once normalised
+    "ftp://files.example.org/c": True,  # the checker answers skipped (unsupported scheme)
+    "mailto:someone@example.org": False,
+    "javascript:alert(1)": False,
+    "docs/relative.md": False,
+    "#anchor": False,
+    "//example.org/no-scheme": False,
+    "   ": False,
+    "": False,
+    "http://[::1": False,  # not a URL at all
+}
+
+
+@pytest.mark.parametrize(("url", "checkable"), CHECKABLE_CASES.items())
+def test_is_checkable(url: str, checkable: bool) -> None:
+    assert urls.is_checkable(url) is checkable
+
+
+def test_pr_mode_and_the_full_run_check_and_skip_the_same_urls() -> None:
+    from linkwarden.commands.check import link_urls
+    from linkwarden.gitdiff import ChangedLines
+    from linkwarden.model import Role
+    from linkwarden.prmode import PrScope
+    from statekit import make_list
+
+    listing = make_list(
+        "l", [(f"Entry {i}", [(u, Role.OTHER)]) for i, u in enumerate(CHECKABLE_CASES)]
+    )
+    every_line = frozenset(link.line for link in listing.links)
+    changed = ChangedLines(
+        "HEAD", "0" * 40, {listing.source.path.resolve(): every_line}, Path.cwd()
+    )
+    pr = PrScope(changed, None, Path("latest.json")).urls_to_check([listing])
+    full = link_urls([listing])
+    assert pr == full == [
+        "https://example.org/a", "http://example.org/b", "ftp://files.example.org/c"
+    ]  # fmt: skip

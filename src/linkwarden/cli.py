@@ -14,10 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from . import __version__
-from .config import Settings, load_settings
 from .errors import LinkwardenError
-from .model import SourceList
-from .sources import DEFAULT_REGISTRY, load_registry, resolve_paths
+from .sources import DEFAULT_REGISTRY
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -48,18 +46,6 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, help="config file (default: linkwarden.yaml or pyproject.toml)"
     )
-
-
-def select_sources(paths: Sequence[str], registry_path: Path) -> list[SourceList]:
-    """The lists a command works on: the registry, or the given paths (with registry names)."""
-    if not paths:
-        return load_registry(registry_path)
-    registry = load_registry(registry_path) if registry_path.exists() else []
-    return resolve_paths(list(paths), registry)
-
-
-def settings_for(args: argparse.Namespace) -> Settings:
-    return load_settings(getattr(args, "config", None))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,12 @@
-"""What changed between two runs: `diff(old, new) -> RunDiff`, its JSON and `DIFF.md`.
+"""What changed between two runs: `diff(old, new) -> RunDiff` and its JSON form.
 
 A nightly job is judged by what changed since last night. `RunDiff` lists, each sorted:
 links newly dead (confirmed) or newly in quarantine, recovered links, new permanent
 redirects and repository renames, observed status changes, entries and links added or
 removed, star movers and totals, new arXiv versions, repositories newly archived, and the
-findings added and resolved.
+findings added and resolved (new and resolved as `findings.new_findings` defines them, the
+same meaning PR mode and the tracking issue use). DIFF.md is rendered from a RunDiff by
+`report.diff_markdown`.
 
 `exit_code_for(diff, findings, fail_on)` turns that into the exit code for `--fail-on`:
 `new` fails only on error findings that are new since the previous snapshot (the nightly
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._quarantine import Effective
+from .findings import new_findings, sorted_findings
 from .model import Finding, Severity
-from .state import Location, Snapshot, finding_order, finding_to_json, location_to_json
+from .state import Location, Snapshot, finding_to_json, location_to_json
 
 TOP_MOVERS = 10  # star movers listed in the diff
 FAIL_ON = ("new", "any", "none")
@@ -147,24 +150,6 @@ def _detail(reason: str, http_status: int | None) -> str:
     return reason or code
 
 
-def finding_key(f: Finding) -> tuple[str, str, str, str, str, str]:
-    """Identity of a finding across runs: lines move and messages carry history, so neither
-    is part of it. A finding whose severity changed counts as resolved plus added."""
-    return (f.code, f.list_name, f.path, f.url or "", f.entry or "", f.severity.value)
-
-
-def _multiset_minus(items: Iterable[Finding], other: Iterable[Finding]) -> list[Finding]:
-    remaining = Counter(finding_key(f) for f in other)
-    left: list[Finding] = []
-    for f in items:
-        key = finding_key(f)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            left.append(f)
-    return sorted(left, key=finding_order)
-
-
 def _entries_minus(items: Sequence[Any], other: Sequence[Any]) -> tuple[EntryChange, ...]:
     remaining = Counter(e.key() for e in other)
     left: list[EntryChange] = []
@@ -243,6 +228,7 @@ def diff(old: Snapshot, new: Snapshot, *, top_movers: int = TOP_MOVERS) -> RunDi
         for key, r in sorted(new_repos.items())
         if r.archived and key in old_repos and not old_repos[key].archived
     ]
+    old_order, new_order = sorted_findings(old.findings), sorted_findings(new.findings)
     old_papers, new_papers = old.papers(), new.papers()
     versions = [
         ArxivVersionChange(pid, p.title, old_papers[pid].latest_version, p.latest_version)
@@ -266,8 +252,8 @@ def diff(old: Snapshot, new: Snapshot, *, top_movers: int = TOP_MOVERS) -> RunDi
         star_totals=totals,
         arxiv_versions=tuple(versions),
         newly_archived=tuple(archived),
-        findings_added=tuple(_multiset_minus(new.findings, old.findings)),
-        findings_resolved=tuple(_multiset_minus(old.findings, new.findings)),
+        findings_added=tuple(new_findings(new_order, old.findings)),
+        findings_resolved=tuple(new_findings(old_order, new.findings)),
     )
 
 
@@ -351,145 +337,3 @@ def diff_to_json(d: RunDiff) -> dict[str, Any]:
 
 def dumps_diff(d: RunDiff) -> str:
     return json.dumps(diff_to_json(d), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-# ------------------------------------------------------------------------------ Markdown
-
-
-_MD_SPECIAL = str.maketrans(
-    {c: "\\" + c for c in "\\`*_[]<>|~"} | {"@": "@\u200b", "\n": " ", "\r": " "}
-)
-
-
-def md_text(text: str) -> str:
-    """Untrusted text made inert in Markdown: no markup, no table break, no @mention.
-
-    Only characters that can start markup mid-line are escaped (the callers never put
-    untrusted text at the start of a line, where `#`, `-` or `1.` would matter)."""
-    return text.translate(_MD_SPECIAL)
-
-
-def md_url(url: str) -> str:
-    """A URL as an autolink that cannot break out of the angle brackets or a table."""
-    safe = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
-    return f"<{safe}>"
-
-
-def _where(locations: Sequence[Location], limit: int = 3) -> str:
-    shown = [f"{md_text(loc.path)}:{loc.line}" for loc in locations[:limit]]
-    more = len(locations) - limit
-    return ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
-
-
-def _link_table(changes: Sequence[LinkChange], before: str, after: str) -> list[str]:
-    lines = [f"| URL | {before} | {after} | detail | where |", "| --- | --- | --- | --- | --- |"]
-    for c in changes:
-        lines.append(
-            f"| {md_url(c.url)} | {md_text(c.before or '—')} | {md_text(c.after or '—')} "
-            f"| {md_text(c.detail)} | {_where(c.locations)} |"
-        )
-    return lines
-
-
-def _finding_lines(findings: Sequence[Finding]) -> list[str]:
-    return [
-        f"- **{f.severity.value}** {md_text(f.code)} {md_text(f.rule)} — "
-        f"{md_text(f.path)}:{f.line}: {md_text(f.message)}"
-        for f in findings
-    ]
-
-
-def render_diff_markdown(d: RunDiff) -> str:
-    """`reports/DIFF.md`: the changes since the previous run, for people."""
-    out = [
-        "# What changed",
-        "",
-        f"From the run of {md_text(d.old_generated_at)} to the run of "
-        f"{md_text(d.new_generated_at)}.",
-        "",
-    ]
-    if d.is_empty:
-        out += ["No changes.", ""]
-    summary = [
-        ("newly dead", len(d.newly_dead)),
-        ("newly failing, in quarantine", len(d.newly_suspect)),
-        ("recovered", len(d.recovered)),
-        ("new redirects", len(d.redirects)),
-        ("repositories renamed", len(d.renames)),
-        ("entries added", len(d.entries_added)),
-        ("entries removed", len(d.entries_removed)),
-        ("links added", len(d.links_added)),
-        ("links removed", len(d.links_removed)),
-        ("new arXiv versions", len(d.arxiv_versions)),
-        ("repositories newly archived", len(d.newly_archived)),
-        ("findings added", len(d.findings_added)),
-        ("findings resolved", len(d.findings_resolved)),
-    ]
-    out += ["| change | count |", "| --- | ---: |"]
-    out += [f"| {name} | {count} |" for name, count in summary]
-    t = d.star_totals
-    stars = f"Stars: {t.before} → {t.after} ({t.delta:+d}) over {t.repos_after} repositories."
-    out += ["", stars, ""]
-
-    def section(title: str, body: list[str]) -> None:
-        out.extend([f"## {title}", "", *body, ""])
-
-    if d.newly_dead:
-        section("Newly dead", _link_table(d.newly_dead, "was", "now"))
-    if d.newly_suspect:
-        section(
-            "Newly failing (in quarantine, not yet dead)",
-            _link_table(d.newly_suspect, "was", "now"),
-        )
-    if d.recovered:
-        section("Recovered", _link_table(d.recovered, "was", "now"))
-    if d.redirects:
-        section("New redirects", _link_table(d.redirects, "redirected to (before)", "redirects to"))
-    if d.renames:
-        section(
-            "Repositories renamed or moved",
-            [f"- {md_text(r.before)} → {md_text(r.after)} ({md_url(r.url)})" for r in d.renames],
-        )
-    if d.status_changes:
-        section("Status changes", _link_table(d.status_changes, "before", "after"))
-    if d.entries_added:
-        section(
-            "Entries added",
-            [f"- {md_text(e.list_name)}:{e.line} {md_text(e.title)}" for e in d.entries_added],
-        )
-    if d.entries_removed:
-        section(
-            "Entries removed",
-            [f"- {md_text(e.list_name)} {md_text(e.title)}" for e in d.entries_removed],
-        )
-    if d.links_added:
-        section("Links added", _link_table(d.links_added, "—", "status"))
-    if d.links_removed:
-        section("Links removed", _link_table(d.links_removed, "status", "—"))
-    if d.star_movers:
-        section(
-            "Star movers",
-            ["| repository | before | after | change |", "| --- | ---: | ---: | ---: |"]
-            + [
-                f"| {md_text(m.repo)} | {m.before} | {m.after} | {m.delta:+d} |"
-                for m in d.star_movers
-            ],
-        )
-    if d.arxiv_versions:
-        section(
-            "New arXiv versions",
-            [
-                f"- {md_text(v.arxiv_id)} v{v.before} → v{v.after}: {md_text(v.title)}"
-                for v in d.arxiv_versions
-            ],
-        )
-    if d.newly_archived:
-        section(
-            "Repositories newly archived",
-            [f"- {md_text(a.full_name)} ({md_url(a.url)})" for a in d.newly_archived],
-        )
-    if d.findings_added:
-        section("Findings added", _finding_lines(d.findings_added))
-    if d.findings_resolved:
-        section("Findings resolved", _finding_lines(d.findings_resolved))
-    return "\n".join(out).rstrip("\n") + "\n"

@@ -82,6 +82,81 @@ class Status(str, enum.Enum):
         return self in (Status.BLOCKED, Status.RESTRICTED, Status.SKIPPED)
 
 
+class LinkFlag(str, enum.Enum):
+    """Something extraction noticed about how a link is written (`Link.flags`)."""
+
+    EMPTY = "empty"  # `[text]()`: nothing to follow
+    RELATIVE = "relative"  # a path inside the list's repository, resolved against upstream
+    MALFORMED = "malformed"  # `https://` with nothing after it, `http:/x`, bad host
+    IDN = "idn"  # an internationalised host name
+    HERF = "herf"  # `<a herf=...>`: browsers ignore the misspelt attribute
+    NESTED = "nested"  # a link inside another link's text
+    MULTILINE = "multiline"  # the destination spans lines
+    UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Via(str, enum.Enum):
+    """How a `LinkResult` was obtained."""
+
+    HTTP = "http"  # the checker fetched the URL
+    ARXIV_API = "arxiv-api"  # the arXiv API answered for the paper
+    GITHUB_API = "github-api"  # the GitHub API answered for the repository
+    YOUTUBE_OEMBED = "youtube-oembed"  # YouTube's oEmbed endpoint answered for the video
+    SNAPSHOT = "snapshot"  # reused from the previous snapshot (--max-age, PR mode)
+    NONE = "none"  # not checked in this run
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# An API answered for the thing linked: its verdict beats an HTTP one.
+API_VIAS = frozenset({Via.ARXIV_API, Via.GITHUB_API})
+
+
+class ErrorKind(str, enum.Enum):
+    """What went wrong with a URL, in one word (`LinkResult.error_kind`)."""
+
+    # no HTTP answer
+    DNS = "dns"  # the name does not exist (NXDOMAIN)
+    DNS_TEMPORARY = "dns_temporary"  # the resolver failed for now
+    REFUSED = "refused"  # the host refused the connection
+    CONNECT = "connect"  # the connection failed some other way
+    CONNECT_TIMEOUT = "connect_timeout"
+    TIMEOUT = "timeout"  # connected, no answer in time
+    DEADLINE = "deadline"  # no verdict within the URL's whole deadline
+    RESET = "reset"  # the connection was reset mid-request
+    TLS = "tls"
+    PROTOCOL = "protocol"  # the server spoke broken HTTP, or an unexpected status
+    UNSUPPORTED = "unsupported"  # a scheme httpx cannot fetch
+    NETWORK = "network"  # any other network failure
+    GUARD = "guard"  # refused by our private-address guard
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    # an HTTP answer that says the link is not healthy
+    HTTP = "http"  # 404, 410 and other definitive statuses
+    HTTP_4XX = "http_4xx"
+    HTTP_5XX = "http_5xx"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate_limited"
+    BOT_WALL = "bot_wall"  # a bot wall answered instead of the page
+    LOGIN = "login"  # a login wall
+    PARKED = "parked"  # a domain parking page
+    SOFT_404 = "soft_404"  # a 200 that says "not found"
+    NOT_FOUND = "not-found"  # an API says the paper or repository does not exist
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Connection failures that may go away by themselves (a `dead` result with one is transient).
+TRANSIENT_ERROR_KINDS = frozenset(
+    {ErrorKind.REFUSED, ErrorKind.CONNECT, ErrorKind.DNS, ErrorKind.RESET}
+)
+
+
 @dataclass(frozen=True)
 class Upstream:
     """Where a list lives on GitHub: used for blob links and resolving relative links."""
@@ -157,7 +232,7 @@ class Link:
     wrapper: str | None = None  # the redirect wrapper the URL was found inside
     badge_repo: str | None = None  # OWNER/NAME a shields.io badge counts
     syntax: str = "markdown"  # markdown | html | autolink | bare
-    flags: frozenset[str] = field(default_factory=frozenset)  # e.g. nested, herf, relative
+    flags: frozenset[LinkFlag] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -205,13 +280,13 @@ class LinkResult:
     http_status: int | None = None
     chain: tuple[Hop, ...] = ()
     reason: str = ""
-    error_kind: str | None = None  # dns, refused, connect, tls, timeout, protocol, loop, ...
+    error_kind: ErrorKind | None = None
     elapsed_ms: float = 0.0
     checked_at: str = ""  # ISO 8601, UTC
     content_type: str | None = None
     title: str | None = None
     suggestion: str | None = None  # a URL to use instead, when one is known to be healthy
-    via: str = "http"  # http | arxiv-api | github-api | youtube-oembed | snapshot
+    via: Via = Via.HTTP
 
     @property
     def transient(self) -> bool:
@@ -219,7 +294,7 @@ class LinkResult:
         if self.status in (Status.TIMEOUT, Status.ERROR):
             return True
         if self.status is Status.DEAD:
-            if self.error_kind in ("refused", "connect", "dns", "reset"):
+            if self.error_kind in TRANSIENT_ERROR_KINDS:
                 return True
             return self.http_status is not None and self.http_status >= 500
         return False
@@ -307,9 +382,6 @@ class Finding:
     url: str | None = None
     suggestion: str | None = None
     entry: str | None = None  # the entry's title
-
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.path, self.line, self.code, self.url or "")
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form shared by `lint --format json`, the snapshot and the diff."""

@@ -22,8 +22,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import Settings
-from .diff import RunDiff, diff, dumps_diff, exit_code_for, render_diff_markdown
+from .diff import RunDiff, diff, dumps_diff, exit_code_for
 from .model import Enrichment, ExtractedList, Finding, LinkResult
+from .report.diff_markdown import render_diff_markdown
 from .state import (
     Snapshot,
     append_history,

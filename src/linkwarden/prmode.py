@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import StateError
+from .findings import new_findings, sorted_findings
 from .gitdiff import ChangedLines, changed_lines
 from .model import (
     ArxivRecord,
@@ -38,29 +39,14 @@ from .model import (
     LinkResult,
     RepoRecord,
     Severity,
+    Via,
 )
 from .report.annotations import render_annotations
-from .report.escape import md_code, md_link, md_text, shorten
+from .report.step_summary import render_step_summary
 from .state import Snapshot
-from .urls import github_repo, normalize
+from .urls import checkable_urls, github_repo
 
-SUMMARY_ROWS = 30  # findings listed in the step summary; the annotations carry the rest
 PR_FAIL_ON_DEFAULT = "new"
-
-
-def _checkable(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return bool(parts.scheme in ("http", "https") and parts.netloc)
-
-
-def finding_identity(f: Finding) -> tuple[str, str, str]:
-    """Who a finding is across runs: lines move when entries are added above."""
-    return (f.code, f.list_name, f.url or f.message)
 
 
 @dataclass(frozen=True)
@@ -80,18 +66,15 @@ class PrScope:
         return [link for x in lists for link in x.links if link.line in self._lines_of(x)]
 
     def urls_to_check(self, lists: Sequence[ExtractedList]) -> list[str]:
-        """Checkable URLs on changed lines, once per normalised form, in list order."""
-        seen: dict[str, str] = {}
-        for link in self.changed_links(lists):
-            if _checkable(link.url):
-                seen.setdefault(normalize(link.url), link.url)
-        return list(seen.values())
+        """Checkable URLs on changed lines, once per normalised form, in list order: the
+        same test (`urls.is_checkable`) the full run applies to every line."""
+        return checkable_urls(link.url for link in self.changed_links(lists))
 
     def reused_results(self) -> dict[str, LinkResult]:
         """The committed snapshot's observations, for every URL not re-checked."""
         if self.previous is None:
             return {}
-        return {r.url: r.to_result(via="snapshot") for r in self.previous.links}
+        return {r.url: r.to_result(via=Via.SNAPSHOT) for r in self.previous.links}
 
     def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
         """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.
@@ -119,25 +102,48 @@ class PrScope:
 
     # ------------------------------------------------------------------ findings
 
+    def _split(
+        self, lists: Sequence[ExtractedList], findings: Sequence[Finding]
+    ) -> tuple[list[Finding], list[tuple[Finding, ExtractedList]]]:
+        """(findings on unchanged lines, findings on changed lines with their list)."""
+        by_shown = {x.source.shown: x for x in lists}
+        unchanged: list[Finding] = []
+        changed: list[tuple[Finding, ExtractedList]] = []
+        for f in findings:
+            listing = by_shown.get(f.path)
+            if listing is None or f.line not in self._lines_of(listing):
+                unchanged.append(f)
+            else:
+                changed.append((f, listing))
+        return unchanged, changed
+
+    def _shown(self, found: Sequence[tuple[Finding, ExtractedList]]) -> list[Finding]:
+        """Findings with paths relative to the repository root, in the one finding order."""
+        return sorted_findings(
+            replace(f, path=_relative(listing.source.path, self.changed.root))
+            for f, listing in found
+        )
+
     def in_scope(
         self, lists: Sequence[ExtractedList], findings: Sequence[Finding]
     ) -> list[Finding]:
         """Findings on changed lines, with paths relative to the repository root."""
-        by_shown = {x.source.shown: x for x in lists}
-        kept: list[Finding] = []
-        for f in findings:
-            listing = by_shown.get(f.path)
-            if listing is None or f.line not in self._lines_of(listing):
-                continue
-            kept.append(replace(f, path=_relative(listing.source.path, self.changed.root)))
-        return sorted(kept, key=Finding.sort_key)
+        return self._shown(self._split(lists, findings)[1])
 
-    def introduced(self, findings: Sequence[Finding]) -> list[Finding]:
-        """Findings the committed snapshot did not have: what this change brought."""
+    def introduced(
+        self, lists: Sequence[ExtractedList], findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """Findings on changed lines that the committed snapshot did not have: what this
+        change brought (`findings.new_findings`, the meaning DIFF.md and the tracking issue
+        use). `findings` are the whole run's; the ones on unchanged lines are matched with
+        the snapshot first, so a second copy of a known problem pasted into a changed line is
+        the new one."""
+        unchanged, changed = self._split(lists, findings)
         if self.previous is None:
-            return list(findings)
-        known = {finding_identity(f) for f in self.previous.findings}
-        return [f for f in findings if finding_identity(f) not in known]
+            return self._shown(changed)
+        ordered = sorted_findings(unchanged) + sorted_findings(f for f, _ in changed)
+        fresh = set(new_findings(ordered, self.previous.findings))
+        return self._shown([(f, listing) for f, listing in changed if f in fresh])
 
     def notes(self, lists: Sequence[ExtractedList], env: Mapping[str, str]) -> list[str]:
         """What the reader should know about the limits of this run."""
@@ -195,51 +201,6 @@ def scope_for(
 # ------------------------------------------------------------------------ reporting
 
 
-def step_summary(
-    scope: PrScope,
-    *,
-    checked: int,
-    findings: Sequence[Finding],
-    failing: Sequence[Finding],
-    notes: Sequence[str],
-    seconds: float,
-) -> str:
-    """The short Markdown a GitHub job page shows for this run."""
-    short = scope.changed.commit[:12]
-    lines_changed = scope.changed.total
-    files = len(scope.changed.lines)
-    out = [
-        f"### linkwarden: links changed since {md_code(scope.changed.ref)} ({short})",
-        "",
-        f"Checked {checked} link(s) on {lines_changed} changed line(s) in {files} list(s) "
-        f"in {seconds:.1f} s; unchanged links were not re-checked.",
-        "",
-    ]
-    if failing:
-        out.append(f"**{len(failing)} problem(s) introduced by this change.**")
-    elif findings:
-        out.append("No new problems; findings that were already known are listed below.")
-    else:
-        out.append("No problems on the changed lines.")
-    if findings:
-        failing_ids = {id(f) for f in failing}
-        out += ["", "| where | rule | problem | fails |", "| --- | --- | --- | --- |"]
-        for f in findings[:SUMMARY_ROWS]:
-            problem = md_text(shorten(f.message, 120))
-            if f.url:
-                problem += " " + md_link(shorten(f.url, 80), f.url)
-            fails = "yes" if id(f) in failing_ids else "no"
-            out.append(
-                f"| {md_code(f'{f.path}:{f.line}')} | {md_code(f.code)} {md_text(f.rule)} "
-                f"| {problem} | {fails} |"
-            )
-        if len(findings) > SUMMARY_ROWS:
-            out.append(f"\n… and {len(findings) - SUMMARY_ROWS} more (see the annotations).")
-    if notes:
-        out += [""] + [f"> Note: {md_text(n)}" for n in notes]
-    return "\n".join(out) + "\n"
-
-
 def append_step_summary(path: str, text: str) -> None:
     """GitHub collects the file at $GITHUB_STEP_SUMMARY; steps append to it."""
     try:
@@ -249,13 +210,14 @@ def append_step_summary(path: str, text: str) -> None:
         raise StateError(f"cannot write the step summary: {exc.strerror}", path=path) from None
 
 
-def failing_findings(scope: PrScope, findings: Sequence[Finding], fail_on: str) -> list[Finding]:
-    errors = [f for f in findings if f.severity is Severity.ERROR]
+def failing_findings(
+    scope: PrScope, lists: Sequence[ExtractedList], all_findings: Sequence[Finding], fail_on: str
+) -> list[Finding]:
+    """The error findings on changed lines that fail the run under `fail_on`."""
     if fail_on == "none":
         return []
-    if fail_on == "any":
-        return errors
-    return scope.introduced(errors)
+    chosen = scope.in_scope if fail_on == "any" else scope.introduced
+    return [f for f in chosen(lists, all_findings) if f.severity is Severity.ERROR]
 
 
 def finish(
@@ -273,7 +235,7 @@ def finish(
 ) -> int:
     """Report a PR-mode run and return its exit code (0 or 1)."""
     findings = scope.in_scope(lists, all_findings)
-    failing = failing_findings(scope, findings, fail_on or PR_FAIL_ON_DEFAULT)
+    failing = failing_findings(scope, lists, all_findings, fail_on or PR_FAIL_ON_DEFAULT)
     notes = scope.notes(lists, env)
     if annotations:
         out.write(render_annotations(findings))
@@ -292,9 +254,10 @@ def finish(
     if summary_path:
         append_step_summary(
             summary_path,
-            step_summary(
-                scope, checked=checked, findings=findings, failing=failing, notes=notes,
-                seconds=seconds,
+            render_step_summary(
+                scope.changed.ref, scope.changed.commit, lines_changed=scope.changed.total,
+                files=len(scope.changed.lines), checked=checked, findings=findings,
+                failing=failing, notes=notes, seconds=seconds,
             ),
         )  # fmt: skip
     return 1 if failing else 0

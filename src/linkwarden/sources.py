@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,14 @@ def resolve_paths(
             else SourceList(name=file.stem, path=resolved, display_path=_display(resolved))
         )
     return result
+
+
+def select_sources(paths: Sequence[str], registry_path: Path) -> list[SourceList]:
+    """The lists a command works on: the registry, or the given paths (with registry names)."""
+    if not paths:
+        return load_registry(registry_path)
+    registry = load_registry(registry_path) if registry_path.exists() else []
+    return resolve_paths(list(paths), registry)
 
 
 def read_source(source: SourceList) -> SourceText:

@@ -37,11 +37,13 @@ from . import __version__
 from ._quarantine import Effective, apply_quarantine, judge
 from .config import Settings
 from .errors import StateError
+from .findings import finding_order
 from .model import (
     ArchivedCopy,
     ArxivRecord,
     Enrichment,
     Entry,
+    ErrorKind,
     ExtractedList,
     Finding,
     Hop,
@@ -52,6 +54,7 @@ from .model import (
     Role,
     Severity,
     Status,
+    Via,
 )
 from .paperids import doi_of, openreview_id
 from .urls import arxiv_ref, github_repo, normalize
@@ -130,11 +133,11 @@ class LinkRecord:
     http_status: int | None = None
     chain: tuple[Hop, ...] = ()
     reason: str = ""
-    error_kind: str | None = None
+    error_kind: ErrorKind | None = None
     suggestion: str | None = None
     title: str | None = None
     content_type: str | None = None
-    via: str = "http"
+    via: Via = Via.HTTP
     transient: bool = False
     checked_at: str = ""
     first_failed_at: str | None = None
@@ -147,7 +150,7 @@ class LinkRecord:
     def quarantined(self) -> bool:
         return self.effective is Effective.SUSPECT
 
-    def to_result(self, *, via: str | None = None) -> LinkResult:
+    def to_result(self, *, via: Via | None = None) -> LinkResult:
         """The LinkResult this record was built from (for reuse by `--max-age`)."""
         return LinkResult(
             url=self.url,
@@ -230,7 +233,7 @@ class Snapshot:
     totals: Totals = field(default_factory=Totals)
     links: tuple[LinkRecord, ...] = ()  # sorted by URL
     entries: tuple[EntryRecord, ...] = ()  # sorted by list, line
-    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by Finding.sort_key
+    findings: tuple[Finding, ...] = ()  # quarantine applied; sorted by findings.finding_order
 
     def link_map(self) -> dict[str, LinkRecord]:
         return {record.url: record for record in self.links}
@@ -454,11 +457,11 @@ def link_to_json(record: LinkRecord) -> dict[str, Any]:
         "http_status": record.http_status,
         "chain": [_hop_json(h) for h in record.chain],
         "reason": record.reason,
-        "error_kind": record.error_kind,
+        "error_kind": str(record.error_kind) if record.error_kind else None,
         "suggestion": record.suggestion,
         "title": record.title,
         "content_type": record.content_type,
-        "via": record.via,
+        "via": str(record.via),
         "transient": record.transient,
         "checked_at": record.checked_at,
         "first_failed_at": record.first_failed_at,
@@ -688,11 +691,11 @@ def _link_from_json(d: Mapping[str, Any]) -> LinkRecord:
             for h in d.get("chain", ())
         ),
         reason=_shared(d.get("reason", "")),
-        error_kind=_opt_shared(d.get("error_kind")),
+        error_kind=ErrorKind(d["error_kind"]) if d.get("error_kind") else None,
         suggestion=_opt_str(d.get("suggestion")),
         title=_opt_str(d.get("title")),
         content_type=_opt_shared(d.get("content_type")),
-        via=_shared(d.get("via", "http")),
+        via=Via(d.get("via", "http")),
         transient=bool(d.get("transient", False)),
         checked_at=_shared(d.get("checked_at", "")),
         first_failed_at=_opt_shared(d.get("first_failed_at")),
@@ -1127,7 +1130,7 @@ def remembered_registry_answers(
 def _unchecked(url: str, now: str) -> LinkResult:
     return LinkResult(
         url=url, status=Status.SKIPPED, final_url=url, reason="not checked in this run",
-        checked_at=now, via="none",
+        checked_at=now, via=Via.NONE,
     )  # fmt: skip
 
 
@@ -1139,7 +1142,7 @@ def _record(
     now: str,
 ) -> LinkRecord:
     checked_at = result.checked_at or now
-    reused = result.via == "snapshot" and previous is not None
+    reused = result.via == Via.SNAPSHOT and previous is not None
     if reused and previous is not None:
         # Reused from the last snapshot (--max-age): nothing new was observed.
         consecutive, first_failed, history = (
@@ -1204,11 +1207,6 @@ def _entry_record(e: Entry) -> EntryRecord:
     )
 
 
-def finding_order(f: Finding) -> tuple[str, int, str, str, str, str]:
-    """Total order of findings: by place, then code, URL, message, severity."""
-    return (*f.sort_key(), f.message, f.severity.value)
-
-
 def count_by(values: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
     """Counts of `values`, with every one of `keys` present (0 when absent)."""
     counts = dict.fromkeys(keys, 0)
@@ -1242,7 +1240,7 @@ def build_snapshot(
         result = results.get(url)
         prior = before.get(url)
         if result is None:
-            result = prior.to_result(via="snapshot") if prior else _unchecked(url, stamp)
+            result = prior.to_result(via=Via.SNAPSHOT) if prior else _unchecked(url, stamp)
         # The previous record's URL string: one copy of it for both runs' snapshots.
         key = prior.url if prior is not None else url
         record = _record(key, result, prior, settings.quarantine_runs, stamp)
@@ -1317,7 +1315,7 @@ def reusable_results(
         checked = parse_time(record.checked_at)
         if checked is None or now - checked >= max_age or checked > now:
             continue
-        reusable[record.url] = record.to_result(via="snapshot")
+        reusable[record.url] = record.to_result(via=Via.SNAPSHOT)
     return reusable
 
 

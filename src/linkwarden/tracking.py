@@ -14,7 +14,9 @@ the run is clean              an open one → a comment saying so, then **close*
 ============================  ==============================================================
 
 The issue body ends with a hidden marker holding short hashes of the problems it lists, so
-the next run knows which problems are new without any other state.
+the next run knows which problems are new without any other state. The hashes are
+`findings.occurrence_key`: a problem is new here exactly when it is new in DIFF.md and PR
+mode. The text (title, body, comments) is rendered by `report.issue`.
 
 PyGithub is the client; its exceptions (and the `requests` errors under it) are translated
 here into `linkwarden.errors`, so nothing of PyGithub leaks to the command.
@@ -23,15 +25,21 @@ here into `linkwarden.errors`, so nothing of PyGithub leaks to the command.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from .errors import ConfigError, LinkwardenError, NetworkUnavailable
+from .findings import finding_keys, sorted_findings
 from .model import Finding, Severity
-from .report.escape import md_code, md_link, md_text, shorten
+from .report.issue import (
+    ALL_CLEAR_COMMENT,
+    Problem,
+    issue_title,
+    problems_comment,
+    render_issue_body,
+)
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -55,21 +63,6 @@ class GitHubApiError(LinkwardenError):
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing the tracking issue lists: a finding, identified stably across runs."""
-
-    finding: Finding
-    link: str | None = None  # where to see the line (GitHub blob URL) when known
-
-    @property
-    def key(self) -> str:
-        """Stable across runs: line numbers move when entries are added above."""
-        f = self.finding
-        ident = f"{f.code}|{f.list_name}|{f.url or f.message}"
-        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
 class TrackingSummary:
     """What the issue should say after this run."""
 
@@ -84,6 +77,13 @@ class TrackingSummary:
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(p.key for p in self.problems)
+
+    def new_since(self, previous_body: str | None) -> list[Problem]:
+        """The problems a body written by an earlier run did not list (all, without one)."""
+        if previous_body is None:
+            return list(self.problems)
+        listed = keys_in(previous_body)
+        return [p for p in self.problems if p.key not in listed]
 
 
 def marker(keys: frozenset[str]) -> str:
@@ -239,12 +239,6 @@ def find_tracking_issue(repo: Repository, label: str) -> Issue | None:
     return max(candidates, key=rank)
 
 
-def _new_keys(summary: TrackingSummary, issue: Issue | None) -> frozenset[str]:
-    if issue is None:
-        return summary.keys
-    return summary.keys - keys_in(issue.body)
-
-
 @_guarded("updating the tracking issue")
 def sync_issue(repo: Repository, summary: TrackingSummary, label: str) -> SyncOutcome:
     """Bring the one tracking issue in line with `summary` (see the module docstring)."""
@@ -253,50 +247,27 @@ def sync_issue(repo: Repository, summary: TrackingSummary, label: str) -> SyncOu
     if summary.clean:
         if issue is None or issue.state != "open":
             return SyncOutcome("nothing", issue.number if issue else None)
-        issue.create_comment(
-            "All clear: the latest run found no problems, so this issue is closed. "
-            "It reopens by itself if problems return."
-        )
+        issue.create_comment(ALL_CLEAR_COMMENT)
         issue.edit(title=summary.title, body=body, state="closed", state_reason="completed")
         return SyncOutcome("closed", issue.number, issue.html_url)
 
-    new = _new_keys(summary, issue)
+    new = summary.new_since(None if issue is None else issue.body or "")
     if issue is None:
         created = repo.create_issue(title=summary.title, body=body, labels=[label])
         return SyncOutcome("created", created.number, created.html_url, len(new))
     if issue.state != "open":
         issue.edit(title=summary.title, body=body, state="open")
-        issue.create_comment(_problems_comment("Problems are back", summary, new))
+        issue.create_comment(problems_comment("Problems are back", new))
         return SyncOutcome("reopened", issue.number, issue.html_url, len(new))
     if issue.body == body and issue.title == summary.title:
         return SyncOutcome("unchanged", issue.number, issue.html_url)
     issue.edit(title=summary.title, body=body)
     if new:
-        issue.create_comment(_problems_comment("New problems", summary, new))
+        issue.create_comment(problems_comment("New problems", new))
     return SyncOutcome("updated", issue.number, issue.html_url, len(new))
 
 
-def _problems_comment(headline: str, summary: TrackingSummary, new: frozenset[str]) -> str:
-    fresh = [p for p in summary.problems if p.key in new]
-    lines = [f"**{headline}:** {len(fresh)} problem(s) not listed before; the body is updated."]
-    for problem in fresh[:20]:
-        lines.append(f"- {problem_line(problem)}")
-    if len(fresh) > 20:
-        lines.append(f"- … and {len(fresh) - 20} more")
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------ the body
-
-
-def problem_line(problem: Problem) -> str:
-    """One problem as a Markdown line. Messages and URLs come from the lists: untrusted, so
-    they are escaped (no @mentions, no injected links or HTML)."""
-    f = problem.finding
-    where = f"{f.path}:{f.line}"
-    place = md_link(where, problem.link) if problem.link else md_code(where)
-    url = f" {md_link(shorten(f.url, 100), f.url)}" if f.url else ""
-    return f"{place} {md_code(f.code)} {md_text(shorten(f.message, 200))}{url}"
+# -------------------------------------------------------------- building the summary
 
 
 def build_summary(
@@ -309,46 +280,24 @@ def build_summary(
     notes: Sequence[str] = (),
     report_url: str | None = None,
 ) -> TrackingSummary:
-    """The issue's title and body from a run's findings.
+    """The issue's problems, title and body from a run's findings.
 
-    `blob_links` maps a finding's "path:line" to a URL showing that line (from the lists'
-    upstream); `extra_sections` are ready Markdown blocks (e.g. the diff since the last run).
+    The problems are the findings at `min_severity` or worse, in the one finding order, each
+    keyed by `findings.occurrence_key`. `blob_links` maps a finding's "path:line" to a URL
+    showing that line (from the lists' upstream); `extra_sections` are ready Markdown blocks
+    (e.g. the diff since the last run).
     """
+    chosen = [f for f in sorted_findings(findings) if f.severity.rank >= min_severity.rank]
     problems = tuple(
-        Problem(f, (blob_links or {}).get(f"{f.path}:{f.line}"))
-        for f in sorted(findings, key=lambda f: f.sort_key())
-        if f.severity.rank >= min_severity.rank
+        Problem(f, key, (blob_links or {}).get(f"{f.path}:{f.line}"))
+        for f, key in zip(chosen, finding_keys(chosen), strict=True)
     )
-    if not problems:
-        title = "Link check: all clear"
-    else:
-        noun = "problem" if len(problems) == 1 else "problems"
-        title = f"Link check: {len(problems)} {noun} in the lists"
-    out = [
-        "This issue is kept up to date by `linkwarden gh-issue` after each nightly run: one "
-        "issue, edited in place, closed when the lists are clean.",
-        "",
-    ]
-    if generated_at:
-        out.append(f"Latest run: {generated_at}. Problems counted: {min_severity} and worse.")
-        out.append("")
-    if report_url:
-        out += [f"Full report: {md_link('the run', report_url)}", ""]
-    if problems:
-        by_list: dict[str, list[Problem]] = {}
-        for p in problems:
-            by_list.setdefault(p.finding.list_name, []).append(p)
-        out.append(f"## {len(problems)} problem(s)")
-        for name in sorted(by_list):
-            out += ["", f"### {md_text(name)} ({len(by_list[name])})", ""]
-            out += [f"- [ ] {problem_line(p)}" for p in by_list[name]]
-    else:
-        out.append("No problems: all clear.")
-    for section in extra_sections:
-        if section.strip():
-            out += ["", section.strip()]
-    if notes:
-        out += ["", "<details><summary>Notes</summary>", ""]
-        out += [f"- {md_text(n)}" for n in notes]
-        out += ["", "</details>"]
-    return TrackingSummary(problems, title, "\n".join(out))
+    body = render_issue_body(
+        problems,
+        min_severity=min_severity,
+        generated_at=generated_at,
+        extra_sections=extra_sections,
+        notes=notes,
+        report_url=report_url,
+    )
+    return TrackingSummary(problems, issue_title(problems), body)

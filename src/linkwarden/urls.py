@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
@@ -60,6 +61,8 @@ _ARXIV_PATH = re.compile(
     rf"^/(?:abs|pdf|html|format|ps)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v(?P<v>\d+))?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
+_NEW_ID = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
+_OLD_ID = re.compile(r"^(?P<archive>[a-z-]+)(?:\.[a-z]{2})?/(?P<num>\d{7})$", re.IGNORECASE)
 _SHIELDS_GITHUB = re.compile(
     r"^/github/(?:stars|forks|watchers|issues|issues-pr|last-commit|license|release|"
     r"v/release|contributors|commit-activity/\w+|repo-size|languages/\w+|downloads/[^/]+/\w+)"
@@ -123,6 +126,32 @@ def unwrap_redirect(url: str) -> tuple[str, str | None]:
     return (url, original) if url != original else (url, None)
 
 
+def is_checkable(url: str) -> bool:
+    """Whether a link gets a result from the checker: an absolute URL with a host.
+
+    Any scheme counts: the checker answers `skipped` ("unsupported scheme ftp:") for what
+    it cannot fetch, so the report shows those links too. Empty, relative and host-less links
+    (`mailto:`, `#anchor`) are the offline rules' business. The full run and PR mode both
+    choose their URLs with this test.
+    """
+    if not url or not url.strip():
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
+
+
+def checkable_urls(urls: Iterable[str]) -> list[str]:
+    """The checkable URLs among `urls`, once per normalised form, in the order given."""
+    seen: dict[str, str] = {}
+    for url in urls:
+        if is_checkable(url):
+            seen.setdefault(normalize(url), url)
+    return list(seen.values())
+
+
 def normalize(url: str) -> str:
     """The key under which a URL is checked once per run.
 
@@ -167,6 +196,25 @@ def arxiv_ref(url: str) -> ArxivRef | None:
     return ArxivRef(m.group("id"), version)
 
 
+def canonical_id(raw: str) -> str | None:
+    """The ID arXiv answers to, or None when it cannot exist.
+
+    New-style IDs have four digits after the dot until 2014 and five from 2015; old-style
+    IDs drop the subject class (`math.AG/0601001` is `math/0601001`).
+    """
+    m = _NEW_ID.match(raw)
+    if m:
+        month = int(m.group("mm"))
+        five = int(m.group("yy")) >= 15
+        if not 1 <= month <= 12 or (len(m.group("num")) == 5) != five:
+            return None
+        return raw
+    m = _OLD_ID.match(raw)
+    if m:
+        return f"{m.group('archive').lower()}/{m.group('num')}"
+    return None
+
+
 def github_repo(url: str) -> str | None:
     """OWNER/NAME of the GitHub repository a URL points into, or None.
 
@@ -188,6 +236,23 @@ def github_repo(url: str) -> str | None:
     if not re.fullmatch(r"[\w.-]+", owner) or not re.fullmatch(r"[\w.-]+", name):
         return None
     return f"{owner}/{name}"
+
+
+def renamed_url(url: str, full_name: str, repo_url: str) -> str:
+    """`url` with its repository part replaced by the repository's current OWNER/NAME.
+
+    `repo_url` (the repository's own page) stands in when `url` does not spell the
+    repository the way `github_repo` reads it.
+    """
+    old = github_repo(url)
+    if old is None:
+        return repo_url
+    head, sep, tail = url.partition(f"/{old}")
+    if not sep:  # case differs from what github_repo saw: rebuild from the record
+        return repo_url
+    if tail.startswith(".git"):
+        tail = tail[len(".git") :]
+    return f"{head}/{full_name}{tail}"
 
 
 def badge_repo(url: str) -> str | None:

@@ -7,10 +7,14 @@ Public API::
 
 Layout (each module has one job):
 
-    _net.py       host mapping (--resolve, --connect-to), DNS, the private-address guard
+    _netopts.py   where a connection goes and whether it may: host mapping, the guard
+                  (shared with the API clients, enrich/_transport.py)
+    _backend.py   the checker's sockets: mapping, coalesced DNS, the guard, connect turns
+    _transport.py the httpx transport: one small httpcore pool per origin
     _hosts.py     per-host slots: concurrency, spacing, backoff on 429/503; in-run dedupe
     _retry.py     what is retried, how long to wait, when to stop (tenacity)
-    _http.py      HEAD/GET, redirects, the verdict (soft 404, walls, YouTube oEmbed)
+    _http.py      UrlChecker: HEAD/GET, redirects, retries, YouTube oEmbed
+    _verdict.py   what an answer means: soft 404, walls, login, parking, redirects
     _walls.py     site knowledge as data tables
     _sentinel.py  "the links are dead" or "we are offline"?
 """
@@ -29,16 +33,26 @@ from ..errors import NetworkUnavailable
 from ..model import LinkResult
 from ..urls import host_of, normalize
 from ._hosts import HostPool
-from ._http import Checker, make_client
-from ._net import ConnectRule, NetworkOptions, ResolveRule, build_transport, forbidden_reason
+from ._http import UrlChecker, make_client
+from ._netopts import (
+    ConnectRule,
+    NameNotResolved,
+    NetworkOptions,
+    ResolveRule,
+    TargetRefused,
+    forbidden_reason,
+)
 from ._sentinel import CANARY_TIMEOUT, Sentinel
+from ._transport import build_transport
 
 __all__ = [
     "CheckRun",
     "ConnectRule",
+    "NameNotResolved",
     "NetworkOptions",
     "ProgressSink",
     "ResolveRule",
+    "TargetRefused",
     "build_transport",
     "check_urls",
     "forbidden_reason",
@@ -91,7 +105,7 @@ class CheckRun:
         for key in keys:
             queues.setdefault(host_of(key), deque()).append(key)
         # Workers started at once: enough to keep the global limit busy, few enough that
-        # the active hosts' connections stay warm (see _net.PerOriginTransport).
+        # the active hosts' connections stay warm (see _transport.PerOriginTransport).
         max_workers = max(self.settings.concurrency * 2, self.settings.per_host + SPARE_WORKERS)
         transport = self._transport or build_transport(
             self.network,
@@ -102,7 +116,9 @@ class CheckRun:
         if self.progress is not None:
             self.progress.start(len(keys))
         async with make_client(transport, self.settings) as client:
-            checker = Checker(client, self.hosts, self.settings, base_wait=self.settings.retry_wait)
+            checker = UrlChecker(
+                client, self.hosts, self.settings, base_wait=self.settings.retry_wait
+            )
             timeout = min(self.settings.timeout, CANARY_TIMEOUT)
 
             async def probe(url: str) -> bool:

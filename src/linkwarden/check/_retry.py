@@ -20,7 +20,7 @@ import httpcore
 import httpx
 import tenacity
 
-from ._net import NameNotResolved, TargetRefused
+from ._netopts import NameNotResolved, TargetRefused
 
 RETRY_KINDS = frozenset({"timeout", "reset", "protocol", "connect"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 598, 599})

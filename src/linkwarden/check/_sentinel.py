@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import anyio
 
-from ..model import LinkResult, Status
+from ..model import ErrorKind, LinkResult, Status
 from ._retry import CONNECTION_KINDS
 
 FIRST_ATTEMPTS = 10  # the first this-many attempts all failing to connect trigger a probe
@@ -28,7 +28,7 @@ CANARY_TIMEOUT = 3.0  # seconds for one canary probe, connection and answer incl
 
 def is_connection_failure(result: LinkResult) -> bool:
     return result.error_kind in CONNECTION_KINDS or (
-        result.status is Status.TIMEOUT and result.error_kind == "connect_timeout"
+        result.status is Status.TIMEOUT and result.error_kind == ErrorKind.CONNECT_TIMEOUT
     )
 
 

@@ -22,12 +22,11 @@ from typing import Any, TextIO
 import anyio
 
 from ..config import Settings
-from ..enrich.collect import canonical_id
-from ..enrich.titles import titles_match
 from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, RepoRecord, Role
-from ..rules.titles import normalize_title
 from ..state import Snapshot
-from ..urls import arxiv_ref, badge_repo, github_repo, normalize
+from ..titles import normalize_title, titles_match
+from ..urls import arxiv_ref, badge_repo, canonical_id, github_repo, normalize
+from ._inputs import selected_lists, settings_for
 
 CSV_COLUMNS = (
     "title", "arxiv_id", "arxiv_title", "latest_version", "published", "primary_category",
@@ -210,13 +209,10 @@ def _fresh(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..cli import select_sources, settings_for
-    from ..extract import extract
     from ..persist import previous_snapshot
-    from ..sources import read_source
 
     settings = settings_for(args)
-    lists = [extract(read_source(s)) for s in select_sources(args.paths, args.registry)]
+    lists = selected_lists(args)
     snapshot = None if getattr(args, "fresh", False) else previous_snapshot(Path(args.out))
     if snapshot is not None:
         results = {r.url: r.to_result() for r in snapshot.links}

@@ -22,7 +22,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlsplit
 
 import anyio
 
@@ -30,8 +29,8 @@ from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
-from ..sources import read_source
-from ..urls import normalize
+from ..urls import checkable_urls, normalize
+from ._inputs import selected_lists, settings_for
 
 # What runs after the checks (rules, snapshot, diff, reports) is imported lazily: while the
 # checks wait on the network, by `WarmUp`; the checks start sooner for it (docs/checker.md).
@@ -76,31 +75,12 @@ def network_options(args: argparse.Namespace, check: CheckSettings) -> NetworkOp
 
 
 def load_lists(args: argparse.Namespace) -> list[ExtractedList]:
-    from ..cli import select_sources  # cli imports commands lazily; no cycle
-    from ..extract import extract
-
-    return [extract(read_source(s)) for s in select_sources(args.paths, args.registry)]
-
-
-def is_checkable(url: str) -> bool:
-    """An absolute URL with a host; empty and relative links are the offline rules' business."""
-    if not url or not url.strip():
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return bool(parts.scheme and parts.netloc)
+    return selected_lists(args)
 
 
 def link_urls(lists: Sequence[ExtractedList]) -> list[str]:
     """Every checkable link URL, in list order, once per normalised form."""
-    seen: dict[str, str] = {}
-    for listing in lists:
-        for link in listing.links:
-            if is_checkable(link.url):
-                seen.setdefault(normalize(link.url), link.url)
-    return list(seen.values())
+    return checkable_urls(link.url for listing in lists for link in listing.links)
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -360,8 +340,6 @@ def summary_line(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..cli import settings_for
-
     started = time.monotonic()
     progress: ProgressSink | None = getattr(args, "progress", None)
     out_dir = Path(getattr(args, "out", None) or DEFAULT_OUT)

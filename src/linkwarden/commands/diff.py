@@ -11,8 +11,9 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..diff import diff, dumps_diff, exit_code_for, render_diff_markdown
+from ..diff import diff, dumps_diff, exit_code_for
 from ..errors import StateError
+from ..report.diff_markdown import render_diff_markdown
 from ..state import Snapshot, load_snapshot
 
 

@@ -20,19 +20,16 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import LinkwardenError
-from ..extract import JSON_VERSION, extract, extracted_as_dict
+from ..extract import JSON_VERSION, extracted_as_dict
 from ..model import ExtractedList
-from ..sources import read_source
+from ._inputs import selected_lists
 
 EXIT_OK = 0
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..cli import select_sources  # cli imports commands lazily; no cycle
-
     try:
-        sources = select_sources(args.paths, args.registry)
-        lists = [extract(read_source(source)) for source in sources]
+        lists = selected_lists(args)
     except LinkwardenError as exc:
         print(f"linkwarden: error: {exc.describe()}", file=err)
         return exc.exit_code
@@ -74,7 +71,7 @@ def _print_tables(lists: list[ExtractedList], out: TextIO, *, tty: bool) -> None
         table.add_column("flags")
         for link in extracted.links:
             entry = extracted.entry_of(link)
-            flags = sorted(link.flags)
+            flags = sorted(flag.value for flag in link.flags)
             if link.wrapper:
                 flags.append("wrapped")
             table.add_row(

@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..cli import select_sources
 from ..errors import BadSourceFile, SourceNotFound
-from ..extract import extract
 from ..fix import FilePlan, plan_file
-from ..sources import SourceText, read_source
+from ..sources import SourceText, read_source, select_sources
 from ..state import atomic_write_text, load_snapshot
+from ._inputs import extract_texts
 
 
 def _original_text(source: SourceText) -> str:
@@ -43,11 +42,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "fixed (run `linkwarden check` first for redirects, renames and https)\n"
         )
     plans: list[FilePlan] = []
-    for source in sources:
-        text = read_source(source)
-        original = _original_text(text)
+    texts = [read_source(source) for source in sources]
+    for text, extracted in zip(texts, extract_texts(texts), strict=True):
         plan = plan_file(
-            extract(text), original, snapshot,
+            extracted, _original_text(text), snapshot,
             archive=getattr(args, "archive", False), add_code=getattr(args, "add_code", False),
         )  # fmt: skip
         if plan.changed:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from ..errors import ConfigError, InputError
 from ..model import Severity, Upstream
+from ..report.issue import fold_diff
 from ..state import Snapshot, load_snapshot
 from ..tracking import (
     DEFAULT_API_URL,
@@ -76,11 +77,7 @@ def summary_from_reports(
     if diff_path.is_file():
         text = diff_path.read_text(encoding="utf-8", errors="replace").strip()
         if text and len(text) <= DIFF_FOLD_LIMIT:
-            sections.append(
-                "<details><summary>What changed since the previous run</summary>\n\n"
-                + text.replace("\n# ", "\n### ").removeprefix("# What changed")
-                + "\n\n</details>"
-            )
+            sections.append(fold_diff(text))
     return build_summary(
         snapshot.findings,
         min_severity=min_severity,

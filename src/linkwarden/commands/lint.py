@@ -19,10 +19,9 @@ from typing import TextIO
 
 from ..config import Settings
 from ..errors import LinkwardenError
-from ..extract import extract
 from ..model import ExtractedList, Finding, Severity
 from ..rules import evaluate, finding_as_dict, validate_overrides
-from ..sources import read_source
+from ._inputs import selected_lists, settings_for
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -66,12 +65,9 @@ def lint_lists(lists: Sequence[ExtractedList], settings: Settings) -> list[Findi
 def run(
     args: argparse.Namespace, out: TextIO, err: TextIO, settings: Settings | None = None
 ) -> int:
-    from ..cli import select_sources, settings_for  # cli imports commands lazily; no cycle
-
     try:
         settings = settings if settings is not None else settings_for(args)
-        sources = select_sources(args.paths, args.registry)
-        lists = [extract(read_source(source)) for source in sources]
+        lists = selected_lists(args)
         findings = lint_lists(lists, settings)
     except LinkwardenError as exc:
         print(f"linkwarden: error: {exc.describe()}", file=err)

@@ -90,13 +90,11 @@ def past_walls(
     remembered = remembered_from(previous)
 
     async def verify_repos(repos: Sequence[str]) -> Mapping[str, RepoRecord | None]:
-        from ..enrich._transport import route_from, verify_from
         from ..enrich.github import fetch_repos
 
         outcome = await fetch_repos(
             repos, settings.github, token=github_token,
-            user_agent=settings.check.user_agent or USER_AGENT,
-            verify=verify_from(network), route=route_from(network),
+            user_agent=settings.check.user_agent or USER_AGENT, network=network,
         )  # fmt: skip
         return outcome.records
 

@@ -16,13 +16,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from .. import urls
 from ..config import USER_AGENT, Settings
 from ..model import Enrichment, ExtractedList, LinkResult
 from .collect import ArxivLink, RepoLink, arxiv_links, repo_key, repo_links
-from .results import renamed_url, results_for
+from .results import results_for
 
 if TYPE_CHECKING:
     from .arxiv import ArxivOutcome
@@ -34,7 +32,6 @@ __all__ = [
     "RepoLink",
     "arxiv_links",
     "enrich",
-    "renamed_url",
     "repo_links",
     "repo_of",
     "results_for",
@@ -63,7 +60,7 @@ async def enrich(
     known (before any repository request), which repositories (lower-case OWNER/NAME) the
     GitHub API will be asked about; the others can be checked over HTTP at once.
     """
-    from ._transport import route_from, verify_from
+    import anyio  # here, not at the top: `linkwarden.enrich.collect` stays light to import
 
     extracted = list(lists)
     arxiv_items = arxiv_links(extracted)
@@ -71,8 +68,6 @@ async def enrich(
     ids = {item.arxiv_id for item in arxiv_items if item.arxiv_id}
     repos = list({item.key: item.repo for item in repo_items}.values())
     agent = settings.check.user_agent or USER_AGENT
-    verify = verify_from(network)
-    route = route_from(network)
 
     arxiv_outcomes: list[ArxivOutcome] = []
     github_outcomes: list[GithubOutcome] = []
@@ -83,7 +78,7 @@ async def enrich(
     async def ask_arxiv() -> None:
         fetch_records = await anyio.to_thread.run_sync(_arxiv_fetcher)
         arxiv_outcomes.append(
-            await fetch_records(ids, settings.arxiv, user_agent=agent, verify=verify, route=route)
+            await fetch_records(ids, settings.arxiv, user_agent=agent, network=network)
         )
 
     async def ask_github() -> None:
@@ -94,8 +89,7 @@ async def enrich(
                 settings.github,
                 token=github_token,
                 user_agent=agent,
-                verify=verify,
-                route=route,
+                network=network,
                 on_plan=on_github_plan,
             )
         )

@@ -1,112 +1,94 @@
-"""The requests-side plumbing the API clients share: User-Agent, timeout, host mapping.
+"""The requests side of the network layer, for PyGithub: the checker's mapping, guard and trust.
 
-The arxiv package and PyGithub both talk through requests. The checker honours curl-style
-`--connect-to`/`--resolve` mappings and `--cacert` (for mirrors, proxies and the simulated
-web in tests); the API clients must reach the same places, so a requests adapter here
-connects the socket where `NetworkOptions.route` says while TLS, certificate checks and the
-Host header keep the URL's own host name, as curl does.
+PyGithub talks through requests. Its sockets must go where the checker's would: the same
+`--resolve`/`--connect-to` mapping, the same private-address guard and the same trust
+store, decided by the same code (`linkwarden.check.NetworkOptions`). `RoutedAdapter` is a
+requests `HTTPAdapter` that, through requests' subclassing hook
+(`get_connection_with_tls_context`), asks `NetworkOptions.connect_addresses` where to
+connect, opens the urllib3 pool on that address, and keeps the URL's own host for TLS
+(SNI and the certificate check) and for the Host header, as curl does.
+
+PyGithub builds its requests session inside its connection classes and offers no way to
+hand it one per client; its one public hook is `Requester.injectConnectionClasses`, which
+is class-wide. `install_connection_classes` installs, once, PyGithub's own classes with a
+`RoutedAdapter` mounted when (and only when) the calling thread is inside `routed(...)`:
+a Github client built anywhere else in the process behaves exactly as PyGithub's own.
 """
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
+from urllib3.connectionpool import HTTPConnectionPool
 
-Route = Callable[[str, int], tuple[str, int]]  # (host, port) as in the URL -> where to connect
+from ..check import NameNotResolved, NetworkOptions, TargetRefused
 
-
-def route_from(network: Any) -> Route | None:
-    """A Route from the checker's NetworkOptions (None when nothing is mapped)."""
-    if network is None or not callable(getattr(network, "route", None)):
-        return None
-    if not (getattr(network, "connect_to", ()) or getattr(network, "resolve", ())):
-        return None
-
-    def route(host: str, port: int) -> tuple[str, int]:
-        to_host, to_port, addresses, _mapped = network.route(host, port)
-        return (addresses[0] if addresses else to_host), to_port
-
-    return route
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def verify_from(network: Any) -> bool | str:
-    """The CA bundle the checker was told to trust (`--cacert`), for requests too."""
-    cacert = getattr(network, "cacert", None) if network is not None else None
-    return str(cacert) if cacert else True
+class RoutedAdapter(HTTPAdapter):
+    """Connects where `NetworkOptions` says, guarded, trusting what it trusts.
 
-
-def _routed_connect(conn: HTTPConnection, route: Route) -> socket.socket:
-    host, port = route(conn._dns_host, conn.port or 0)
-    try:
-        return urllib3_connection.create_connection(
-            (host, port),
-            conn.timeout,
-            source_address=conn.source_address,
-            socket_options=conn.socket_options,
-        )
-    except socket.gaierror as exc:
-        raise NameResolutionError(conn.host, conn, exc) from exc
-    except TimeoutError as exc:
-        raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from exc
-    except OSError as exc:
-        raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc
-
-
-def _pool_classes(route: Route) -> dict[str, type[HTTPConnectionPool]]:
-    class RoutedHTTPConnection(HTTPConnection):
-        def _new_conn(self) -> socket.socket:
-            return _routed_connect(self, route)
-
-    class RoutedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:
-            return _routed_connect(self, route)
-
-    class RoutedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = RoutedHTTPConnection
-
-    class RoutedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = RoutedHTTPSConnection
-
-    return {"http": RoutedHTTPPool, "https": RoutedHTTPSPool}
-
-
-class ApiAdapter(HTTPAdapter):
-    """Our User-Agent (when given), a default timeout, and the host mapping (when given).
-
-    The arxiv package sets its own user-agent per request; `add_headers` runs after that,
-    so ours wins without patching the package. An explicit CA bundle (`verify` as a path)
-    wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, which requests would otherwise prefer to
-    the session's own setting.
+    `user_agent` (when given) replaces the client's own; `timeout` applies when the caller
+    gives none.
     """
 
     def __init__(
-        self,
-        *,
-        user_agent: str | None,
-        timeout: float,
-        route: Route | None,
-        verify: bool | str | None = None,
+        self, network: NetworkOptions, *, user_agent: str | None = None, timeout: float = 30.0
     ) -> None:
+        self._network = network
         self._user_agent = user_agent
-        self._verify = verify
         self._timeout = timeout
-        self._route = route
+        self._ssl_context = network.ssl_context()
         super().__init__(max_retries=0)
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        if self._route is not None:
-            self.poolmanager.pool_classes_by_scheme = _pool_classes(self._route)
+    def get_connection_with_tls_context(
+        self,
+        request: requests.PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None,
+        cert: Any = None,
+    ) -> HTTPConnectionPool:
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(
+            request, True if verify is None else verify, cert
+        )
+        scheme, host = host_params["scheme"], host_params["host"]
+        port = host_params["port"] or _DEFAULT_PORTS.get(scheme, 443)
+        try:
+            addresses, to_port = self._network.connect_addresses(host, port)
+        except (TargetRefused, NameNotResolved) as exc:
+            raise requests.ConnectionError(str(exc), request=request) from exc
+        kwargs: dict[str, Any] = dict(pool_kwargs)
+        if scheme == "https":
+            # Our trust store, and TLS for the URL's host whatever address we connect to.
+            kwargs = {
+                "ssl_context": self._ssl_context,
+                "server_hostname": host,
+                "assert_hostname": host,
+                "cert_reqs": "CERT_REQUIRED",
+            }
+        pool: HTTPConnectionPool = self.poolmanager.connection_from_host(
+            addresses[0], to_port, scheme=scheme, pool_kwargs=kwargs
+        )
+        return pool
+
+    def close(self) -> None:
+        """Kept open: PyGithub closes its session after every request when connection
+        classes are injected; our pools outlive those sessions (see `routed`)."""
+
+    def release(self) -> None:
+        """Close the connections for real (the end of `routed`)."""
+        super().close()
 
     def add_headers(self, request: requests.PreparedRequest, **kwargs: Any) -> None:
+        # The pool is opened on an address: the Host header names the URL's host.
+        request.headers["Host"] = urlsplit(request.url or "").netloc
         if self._user_agent:
             request.headers["User-Agent"] = self._user_agent
 
@@ -123,19 +105,67 @@ class ApiAdapter(HTTPAdapter):
             request,
             stream=stream,
             timeout=timeout if timeout is not None else self._timeout,
-            verify=self._verify if isinstance(self._verify, str) else verify,
+            verify=verify,
             cert=cert,
             proxies=proxies,
         )
 
 
-def session(
-    *, user_agent: str | None, timeout: float, route: Route | None, verify: bool | str
-) -> requests.Session:
-    """A requests session for an API client."""
-    s = requests.Session()
-    s.verify = verify
-    adapter = ApiAdapter(user_agent=user_agent, timeout=timeout, route=route, verify=verify)
+def mount(s: requests.Session, adapter: RoutedAdapter) -> requests.Session:
+    """`s` with `adapter` for both schemes and nothing taken from the environment (cli.py
+    reads the environment and hands us what it found)."""
+    s.trust_env = False
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     return s
+
+
+_routing = threading.local()  # .adapter: the RoutedAdapter of this thread's conversation
+
+
+@contextlib.contextmanager
+def routed(adapter: RoutedAdapter) -> Iterator[None]:
+    """PyGithub clients built and used in this block (this thread) go through `adapter`."""
+    install_connection_classes()
+    previous = getattr(_routing, "adapter", None)
+    _routing.adapter = adapter
+    try:
+        yield
+    finally:
+        _routing.adapter = previous
+        adapter.release()
+
+
+def _mount_routed(s: requests.Session) -> None:
+    adapter = getattr(_routing, "adapter", None)
+    if adapter is not None:
+        mount(s, adapter)
+
+
+_installed = threading.Lock()
+_done: list[bool] = []
+
+
+def install_connection_classes() -> None:
+    """Install (once) PyGithub connection classes that honour `routed`."""
+    with _installed:
+        if _done:
+            return
+        from github.Requester import (
+            HTTPRequestsConnectionClass,
+            HTTPSRequestsConnectionClass,
+            Requester,
+        )
+
+        class RoutedHTTP(HTTPRequestsConnectionClass):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                _mount_routed(self.session)
+
+        class RoutedHTTPS(HTTPSRequestsConnectionClass):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                _mount_routed(self.session)
+
+        Requester.injectConnectionClasses(RoutedHTTP, RoutedHTTPS)
+        _done.append(True)

@@ -6,34 +6,12 @@ the arxiv package, PyGithub or requests.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import urls
 from ..model import ExtractedList, Link
-
-_NEW_ID = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})$")
-_OLD_ID = re.compile(r"^(?P<archive>[a-z-]+)(?:\.[a-z]{2})?/(?P<num>\d{7})$", re.IGNORECASE)
-
-
-def canonical_id(raw: str) -> str | None:
-    """The ID arXiv answers to, or None when it cannot exist.
-
-    New-style IDs have four digits after the dot until 2014 and five from 2015; old-style
-    IDs drop the subject class (`math.AG/0601001` is `math/0601001`).
-    """
-    m = _NEW_ID.match(raw)
-    if m:
-        month = int(m.group("mm"))
-        five = int(m.group("yy")) >= 15
-        if not 1 <= month <= 12 or (len(m.group("num")) == 5) != five:
-            return None
-        return raw
-    m = _OLD_ID.match(raw)
-    if m:
-        return f"{m.group('archive').lower()}/{m.group('num')}"
-    return None
+from ..urls import canonical_id
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ import github
 import requests
 from github import Auth, Github
 
+from ..check import NetworkOptions
 from ..config import GithubSettings
 from ..model import RepoRecord
-from ._transport import ApiAdapter, Route
+from ._transport import RoutedAdapter, routed
 from .collect import repo_key
 
 log = logging.getLogger(__name__)
@@ -58,16 +59,14 @@ class GithubOutcome:
     degraded: bool = False  # some repositories were left unknown for lack of quota
 
 
-def _client(
-    settings: GithubSettings, token: str | None, user_agent: str, verify: bool | str
-) -> Github:
+def _client(settings: GithubSettings, token: str | None, user_agent: str) -> Github:
     # retry=None: PyGithub's default retry waits out rate limits for up to an hour.
+    # Trust (the CA bundle, the system store) is the RoutedAdapter's: see _transport.py.
     return Github(
         base_url=settings.api_url.rstrip("/"),
         auth=Auth.Token(token) if token else None,
         timeout=API_TIMEOUT,
         user_agent=user_agent,
-        verify=verify,
         retry=None,
         seconds_between_requests=None,
         seconds_between_writes=None,
@@ -247,34 +246,13 @@ def _rest_each(
             out.records[repo_key(repo)] = _from_rest(repo, data)
 
 
-def _routed_connection_classes(route: Route) -> tuple[type[Any], type[Any]]:
-    """PyGithub connection classes whose sockets go where the host mapping says."""
-    from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
-
-    def adapter(verify: bool | str) -> ApiAdapter:
-        return ApiAdapter(user_agent=None, timeout=API_TIMEOUT, route=route, verify=verify)
-
-    class RoutedHTTP(HTTPRequestsConnectionClass):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.session.mount("http://", adapter(self.verify))
-
-    class RoutedHTTPS(HTTPSRequestsConnectionClass):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.session.mount("https://", adapter(self.verify))
-
-    return RoutedHTTP, RoutedHTTPS
-
-
 def fetch_repos_sync(
     repos: Sequence[str],
     settings: GithubSettings,
     *,
     token: str | None,
     user_agent: str,
-    verify: bool | str = True,
-    route: Route | None = None,
+    network: NetworkOptions | None = None,
     on_plan: PlanSink | None = None,
 ) -> GithubOutcome:
     """Look up repositories (OWNER/NAME, deduplicated case-insensitively). Blocking.
@@ -291,35 +269,10 @@ def fetch_repos_sync(
                 on_plan(keys)
 
     try:
-        return _fetch_routed(repos, settings, token, user_agent, verify, route, plan)
+        with routed(RoutedAdapter(network or NetworkOptions(), timeout=API_TIMEOUT)):
+            return _fetch(repos, settings, token=token, user_agent=user_agent, on_plan=plan)
     finally:
         plan([])  # no-op when already told; otherwise nothing more will be asked
-
-
-def _fetch_routed(
-    repos: Sequence[str],
-    settings: GithubSettings,
-    token: str | None,
-    user_agent: str,
-    verify: bool | str,
-    route: Route | None,
-    on_plan: PlanSink,
-) -> GithubOutcome:
-    if route is None:
-        return _fetch(
-            repos, settings, token=token, user_agent=user_agent, verify=verify, on_plan=on_plan
-        )
-    # PyGithub builds its connections from classes set on its Requester class; the limiter
-    # around this function keeps the swap to one conversation at a time.
-    from github.Requester import Requester
-
-    Requester.injectConnectionClasses(*_routed_connection_classes(route))
-    try:
-        return _fetch(
-            repos, settings, token=token, user_agent=user_agent, verify=verify, on_plan=on_plan
-        )
-    finally:
-        Requester.resetConnectionClasses()
 
 
 def _fetch(
@@ -328,7 +281,6 @@ def _fetch(
     *,
     token: str | None,
     user_agent: str,
-    verify: bool | str,
     on_plan: PlanSink,
 ) -> GithubOutcome:
     out = GithubOutcome()
@@ -339,7 +291,7 @@ def _fetch(
     if not wanted:
         return out
     anonymous = not token
-    gh = _client(settings, token, user_agent, verify)
+    gh = _client(settings, token, user_agent)
     try:
         if token:
             on_plan([repo_key(r) for r in wanted])  # GraphQL answers every repository
@@ -350,7 +302,7 @@ def _fetch(
                 if stop.bad_token:  # carry on anonymously rather than give up
                     anonymous = True
                     gh.close()
-                    gh = _client(settings, None, user_agent, verify)
+                    gh = _client(settings, None, user_agent)
                     left = [r for r in wanted if repo_key(r) not in out.records]
                     _rest_anonymous(gh, left, settings, out, on_plan)
         else:
@@ -384,8 +336,7 @@ async def fetch_repos(
     *,
     token: str | None,
     user_agent: str,
-    verify: bool | str = True,
-    route: Route | None = None,
+    network: NetworkOptions | None = None,
     on_plan: PlanSink | None = None,
 ) -> GithubOutcome:
     """`fetch_repos_sync` in a worker thread, one GitHub conversation at a time.
@@ -399,8 +350,7 @@ async def fetch_repos(
 
     def work() -> GithubOutcome:
         return fetch_repos_sync(
-            repos, settings, token=token, user_agent=user_agent, verify=verify, route=route,
-            on_plan=tell,
+            repos, settings, token=token, user_agent=user_agent, network=network, on_plan=tell,
         )  # fmt: skip
 
     return await anyio.to_thread.run_sync(work, limiter=_limiter())

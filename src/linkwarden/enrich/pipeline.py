@@ -38,7 +38,7 @@ from .collect import arxiv_links, is_repo_root, repo_links
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 
 
-class Checker(Protocol):
+class CheckUrls(Protocol):
     """Runs the HTTP checker over some URLs (may raise NetworkUnavailable).
 
     `concurrency`: this run's share of the global limit (None: all of it).
@@ -76,7 +76,7 @@ async def check_and_enrich(
     lists: Sequence[ExtractedList],
     urls: Sequence[str],
     settings: Settings,
-    check: Checker,
+    check: CheckUrls,
     *,
     github_token: str | None,
     network: Any = None,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .. import urls
-from ..model import Enrichment, LinkResult, RepoRecord, Status
+from ..model import Enrichment, ErrorKind, LinkResult, Status, Via
 from .collect import ArxivLink, RepoLink, is_repo_root
 
 
@@ -21,7 +21,13 @@ def _now() -> str:
 
 
 def _verdict(
-    url: str, via: str, when: str, status: Status, http_status: int | None, **extra: str | None
+    url: str,
+    via: Via,
+    when: str,
+    status: Status,
+    http_status: int | None,
+    error_kind: ErrorKind | None = None,
+    **extra: str | None,
 ) -> LinkResult:
     """An API's verdict on one URL; `final_url` is the URL itself unless a rename moves it."""
     final = extra.pop("final_url", None) or url
@@ -30,6 +36,7 @@ def _verdict(
         status=status,
         final_url=final,
         via=via,
+        error_kind=error_kind,
         checked_at=when,
         http_status=http_status,
         **extra,  # type: ignore[arg-type]
@@ -40,36 +47,23 @@ def _arxiv_result(item: ArxivLink, enrichment: Enrichment, when: str) -> LinkRes
     url = urls.normalize(item.link.url)
     if item.arxiv_id is None:
         reason = f"{item.raw_id} is not a valid arXiv identifier"
-        return _verdict(url, "arxiv-api", when, Status.DEAD, None, reason=reason,
-                        error_kind="not-found")  # fmt: skip
+        return _verdict(url, Via.ARXIV_API, when, Status.DEAD, None, reason=reason,
+                        error_kind=ErrorKind.NOT_FOUND)  # fmt: skip
     if item.arxiv_id not in enrichment.arxiv:
         return None  # the API did not answer: the HTTP checker looks at it
     record = enrichment.arxiv[item.arxiv_id]
     if record is None:
         reason = f"arXiv does not know {item.arxiv_id}"
-        return _verdict(url, "arxiv-api", when, Status.DEAD, 404, reason=reason,
-                        error_kind="not-found")  # fmt: skip
+        return _verdict(url, Via.ARXIV_API, when, Status.DEAD, 404, reason=reason,
+                        error_kind=ErrorKind.NOT_FOUND)  # fmt: skip
     if item.version is not None and item.version > record.latest_version:
         pinned = f"{item.arxiv_id}v{item.version}"
         return _verdict(
-            url, "arxiv-api", when, Status.DEAD, 404, error_kind="not-found",
+            url, Via.ARXIV_API, when, Status.DEAD, 404, error_kind=ErrorKind.NOT_FOUND,
             reason=f"{pinned} does not exist (latest is v{record.latest_version})",
             suggestion=url.replace(pinned, item.arxiv_id, 1),
         )  # fmt: skip
-    return _verdict(url, "arxiv-api", when, Status.OK, 200, title=record.title)
-
-
-def renamed_url(url: str, record: RepoRecord) -> str:
-    """`url` with the repository part replaced by the repository's current name."""
-    old = urls.github_repo(url)
-    if old is None:
-        return record.url
-    head, sep, tail = url.partition(f"/{old}")
-    if not sep:  # case differs from what github_repo saw: rebuild from the record
-        return record.url
-    if tail.startswith(".git"):
-        tail = tail[len(".git") :]
-    return f"{head}/{record.full_name}{tail}"
+    return _verdict(url, Via.ARXIV_API, when, Status.OK, 200, title=record.title)
 
 
 def _repo_result(item: RepoLink, enrichment: Enrichment, when: str) -> LinkResult | None:
@@ -79,17 +73,17 @@ def _repo_result(item: RepoLink, enrichment: Enrichment, when: str) -> LinkResul
     record = enrichment.repos[item.key]
     if record is None:
         reason = f"repository {item.repo} does not exist (deleted, or private)"
-        return _verdict(url, "github-api", when, Status.DEAD, 404, reason=reason,
-                        error_kind="not-found")  # fmt: skip
+        return _verdict(url, Via.GITHUB_API, when, Status.DEAD, 404, reason=reason,
+                        error_kind=ErrorKind.NOT_FOUND)  # fmt: skip
     if record.renamed:
-        new = renamed_url(url, record)
+        new = urls.renamed_url(url, record.full_name, record.url)
         return _verdict(
-            url, "github-api", when, Status.REDIRECTED, 301, final_url=new, suggestion=new,
+            url, Via.GITHUB_API, when, Status.REDIRECTED, 301, final_url=new, suggestion=new,
             reason=f"repository {item.repo} is now {record.full_name}",
         )  # fmt: skip
     if not is_repo_root(item.link.url):
         return None  # a file or folder inside a live repository: the HTTP checker decides
-    return _verdict(url, "github-api", when, Status.OK, 200)
+    return _verdict(url, Via.GITHUB_API, when, Status.OK, 200)
 
 
 def results_for(

@@ -7,10 +7,6 @@ documented in docs/extraction.md.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from ..model import ExtractedList
 from ..sources import SourceText
 from ._entries import Walker
@@ -20,31 +16,12 @@ from ._markdown import parse_blocks
 __all__ = ["JSON_VERSION", "extract", "extracted_as_dict"]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while one list is read.
-
-    Extraction allocates a few objects per line and per link (block tokens, pending links,
-    entries) and frees almost none until it returns; none of them form cycles that need the
-    collector. Left running, the collector walks the whole growing heap again and again: on
-    a 20 MB list that was a third of the time (bench/bench_extract.py). Reference counting
-    still frees everything; the collector resumes (if it was on) when the list is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def extract(text: SourceText) -> ExtractedList:
-    """Every entry and link of one list, with skipped links and reading diagnostics."""
-    with _collector_paused():
-        return _extract(text)
+    """Every entry and link of one list, with skipped links and reading diagnostics.
 
-
-def _extract(text: SourceText) -> ExtractedList:
+    Callers reading large lists pause the cycle collector around it (the commands do:
+    `commands._inputs.collector_paused`); extraction creates no reference cycles.
+    """
     source = text.source
     body = text.text
     if "\r" in body:

@@ -13,12 +13,11 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
-if TYPE_CHECKING:
-    from ._inline import RawLink
+from ..model import LinkFlag
+from ._raw import RawLink
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _URL_ATTRIBUTE = re.compile(
@@ -34,8 +33,8 @@ _TAGS = re.compile(r"<[^>]*>")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 # The attribute that carries a tag's URL, in order of preference, and the flag a fallback earns.
-URL_ATTRIBUTES: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "a": (("href", None), ("herf", "herf")),
+URL_ATTRIBUTES: dict[str, tuple[tuple[str, LinkFlag | None], ...]] = {
+    "a": (("href", None), ("herf", LinkFlag.HERF)),
     "img": (("src", None),),
 }
 
@@ -72,7 +71,6 @@ def tag_links(
 ) -> list[RawLink]:
     """The URL of the `<a>` or `<img>` start tag at s[start:end], with where it stands.
     `attrs`: the tag's attributes when bs4 already decoded them (a whole HTML block)."""
-    from ._inline import RawLink
 
     tag = s[start:end]
     if attrs is None:
@@ -96,7 +94,7 @@ def tag_links(
             close = _CLOSE_A.search(s, end)
             if close is not None:
                 text_end = close.start()
-        flags = {flag} if flag else set()
+        flags: set[LinkFlag] = {flag} if flag else set()
         stripped = raw.strip()
         value_pos += len(raw) - len(raw.lstrip())
         url = html.unescape(stripped)

@@ -19,12 +19,14 @@ Tests compare its links with markdown-it's own inline parser on every bundled li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.helpers import parseLinkTitle
 
+from ..model import LinkFlag
 from . import _html
+from ._raw import RawLink
 
 _SPECIAL = re.compile(r"[\\`<\[\]]")
 _BACKTICKS = re.compile(r"`+")
@@ -47,22 +49,6 @@ _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
 _SIMPLE_DEST = re.compile(r"\(([^\s()\\<\x00-\x1f\x7f]+)\)")
 # `[text](dest)` whose text holds none of the characters scan() stops at
 _SIMPLE_LINK = re.compile(r"\[[^\\`<\[\]]*\]\(([^\s()\\<\x00-\x1f\x7f]+)\)")
-
-
-@dataclass(slots=True)
-class RawLink:
-    """One link-like construct in an inline content string (offsets into that string)."""
-
-    kind: str  # markdown | image | autolink | html | bare
-    start: int  # first character of the whole construct
-    end: int  # one past its last character
-    raw: str  # the URL exactly as written
-    url: str  # the URL with escapes and entities resolved
-    url_start: int  # offset of `raw` (for an empty destination: of its `(`... `)`)
-    text_start: int = 0  # the link text is content[text_start:text_end]
-    text_end: int = 0
-    flags: set[str] = field(default_factory=set)
-    title_text: str | None = None  # for HTML anchors: their inner text, already plain
 
 
 @dataclass
@@ -298,9 +284,9 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
             else:
                 dest = _inline_destination(s, after, n)
             if dest.ok:
-                flags: set[str] = set()
+                flags: set[LinkFlag] = set()
                 if not opener.active:
-                    flags.add("nested")
+                    flags.add(LinkFlag.NESTED)
                 link = RawLink(
                     "image" if opener.image else "markdown",
                     opener.pos,
@@ -336,7 +322,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                         dest.url_start,
                         text_start,
                         pos,
-                        {"unbalanced"},
+                        {LinkFlag.UNBALANCED},
                     )
                 )
                 opaque.append((after, end))
@@ -367,7 +353,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
     if "\n" in s:
         for link in links:
             if s.find("\n", link.start, max(link.end, link.text_end)) >= 0:
-                link.flags.add("multiline")
+                link.flags.add(LinkFlag.MULTILINE)
     return InlineScan(links, replaced, code_spans)
 
 
@@ -412,7 +398,7 @@ def _split_nested_destination(link: RawLink) -> list[RawLink]:
                     link.url_start + offset,
                     link.text_start,
                     link.text_end,
-                    link.flags | {"nested"},
+                    link.flags | {LinkFlag.NESTED},
                 )
             )
     return out or [link]
@@ -491,9 +477,9 @@ def _bare_urls(s: str, opaque: list[tuple[int, int]], links: list[RawLink]) -> l
 def _flag_stray_brackets(s: str, links: list[RawLink]) -> None:
     """`[Project](url)]` or `[[Code](url)`: a bracket that pairs with nothing next to a link."""
     for link in links:
-        if link.kind != "markdown" or "nested" in link.flags:
+        if link.kind != "markdown" or LinkFlag.NESTED in link.flags:
             continue
         before = s[link.start - 1] if link.start > 0 else ""
         after = s[link.end] if link.end < len(s) else ""
         if (after == "]") != (before == "["):
-            link.flags.add("unbalanced")
+            link.flags.add(LinkFlag.UNBALANCED)

@@ -34,7 +34,7 @@ def link_as_dict(link: Link) -> dict[str, Any]:
         "syntax": link.syntax,
         "wrapper": link.wrapper,
         "badge_repo": link.badge_repo,
-        "flags": sorted(link.flags),
+        "flags": sorted(flag.value for flag in link.flags),
     }
 
 

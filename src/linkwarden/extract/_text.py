@@ -10,7 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ._inline import InlineScan, RawLink
+from ._inline import InlineScan
+from ._raw import RawLink
 from ._roles import VENUE_NAMES
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

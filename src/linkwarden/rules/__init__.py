@@ -2,7 +2,8 @@
 
 Rules live in one table, `RULES`, combined from the range modules:
 
-- `offline.py`: LW1xx syntax and labelling, LW5xx duplicates (no network needed)
+- `offline.py`: the table of LW1xx syntax (`syntax.py`) and labelling (`labels.py`) rules
+  and LW5xx duplicates (`duplicates.py`); no network needed
 - `health.py`: LW2xx link health from the checker's `LinkResult`s
 - `metadata.py`: LW3xx arXiv and LW4xx GitHub metadata from the `Enrichment`
 - `registry.py`: LW305-308 DOIs and OpenReview, LW408 code found for papers without it
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import ConfigError
+from ..findings import finding_order
 from ..model import Enrichment, Entry, ExtractedList, Finding, Link, LinkResult, Severity
 from ._urlfacts import normalize
 from .base import (
@@ -202,7 +204,7 @@ def evaluate(
         assert rule.on_corpus is not None and sev is not None
         findings.extend(_corpus_findings(rule, sev, rule.on_corpus(corpus)))
 
-    return sorted(set(findings), key=_order)
+    return sorted(set(findings), key=finding_order)
 
 
 def _corpus_findings(rule: Rule, sev: Severity, hits: Iterable[CorpusHit]) -> Iterable[Finding]:
@@ -219,10 +221,6 @@ def _corpus_findings(rule: Rule, sev: Severity, hits: Iterable[CorpusHit]) -> It
             suggestion=hit.suggestion,
             entry=hit.entry,
         )
-
-
-def _order(f: Finding) -> tuple[str, int, str, str, str]:
-    return (*f.sort_key(), f.message)
 
 
 def finding_as_dict(finding: Finding) -> dict[str, object]:

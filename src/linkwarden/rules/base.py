@@ -111,3 +111,9 @@ class Rule:
         checks = [c for c in (self.on_link, self.on_entry, self.on_corpus) if c is not None]
         if len(checks) != 1:
             raise ValueError(f"rule {self.code} needs exactly one check function")
+
+
+def shown_text(link: Link) -> str:
+    """A link's text as a message quotes it: `"Code"`, or `(no text)`."""
+    text = " ".join(link.text.split())
+    return f'"{text}"' if text else "(no text)"

@@ -14,7 +14,7 @@ what this run observed.
 from __future__ import annotations
 
 from .. import urls
-from ..model import LinkResult, Severity, Status
+from ..model import API_VIAS, LinkResult, Severity, Status, Via
 from .base import Hit, LinkContext, Rule
 from .registry import archived_copy
 
@@ -25,24 +25,21 @@ def _observed(result: LinkResult) -> str:
     if result.http_status is not None:
         parts.append(f"HTTP {result.http_status}")
     if result.error_kind and result.error_kind not in " ".join(parts):
-        parts.append(result.error_kind)
+        parts.append(str(result.error_kind))
     if result.reason:
         parts.append(result.reason)
     return ", ".join(parts) if parts else str(result.status)
 
 
 def _via(result: LinkResult) -> str:
-    return "" if result.via == "http" else f" (via {result.via})"
-
-
-# Results the arXiv/GitHub APIs produced: the metadata rules (LW301 unknown ID, LW401
-# deleted repository, LW405 renamed) report those with the API's specifics instead.
-API_VERIFIED = frozenset({"arxiv-api", "github-api"})
+    return "" if result.via == Via.HTTP else f" (via {result.via})"
 
 
 def dead_link(ctx: LinkContext) -> Hit | None:
     result = ctx.result
-    if result is None or result.status is not Status.DEAD or result.via in API_VERIFIED:
+    # An API's verdict is reported by the metadata rules (LW301 unknown ID, LW401 deleted
+    # repository, LW405 renamed) with the API's specifics instead.
+    if result is None or result.status is not Status.DEAD or result.via in API_VIAS:
         return None
     note = "; may be transient" if result.transient else ""
     suggestion = result.suggestion
@@ -96,7 +93,7 @@ def _is_https_upgrade(url: str, target: str | None) -> bool:
 
 def permanent_redirect(ctx: LinkContext) -> Hit | None:
     result = ctx.result
-    if result is None or result.status is not Status.REDIRECTED or result.via in API_VERIFIED:
+    if result is None or result.status is not Status.REDIRECTED or result.via in API_VIAS:
         return None
     target = result.suggestion or result.final_url
     if not target or _is_https_upgrade(ctx.link.url, target):

@@ -12,12 +12,10 @@ document it in ``docs/rules.md`` with an example from the real lists.
 from __future__ import annotations
 
 from .. import urls
-from ..enrich.collect import canonical_id
-from ..enrich.results import renamed_url
-from ..enrich.titles import is_generic, normalize_title, strip_venue, titles_match
 from ..model import ArxivRecord, Link, RepoRecord, Role, Severity
+from ..titles import is_generic, normalize_title, strip_venue, titles_match
 from .base import EntryContext, Hit, LinkContext, Rule
-from .offline import CODE_UNAVAILABLE
+from .labels import CODE_UNAVAILABLE
 
 
 def _arxiv(ctx: LinkContext) -> tuple[str, int | None, ArxivRecord | None] | None:
@@ -27,7 +25,7 @@ def _arxiv(ctx: LinkContext) -> tuple[str, int | None, ArxivRecord | None] | Non
     ref = urls.arxiv_ref(ctx.link.url)
     if ref is None:
         return None
-    arxiv_id = canonical_id(ref.arxiv_id)
+    arxiv_id = urls.canonical_id(ref.arxiv_id)
     if arxiv_id is None:
         return ref.arxiv_id, ref.version, None  # cannot exist: treated as unknown to arXiv
     if arxiv_id not in ctx.enrichment.arxiv:
@@ -181,7 +179,7 @@ def repo_renamed(ctx: LinkContext) -> Hit | None:
 
     return Hit(
         f"repository {repo} was renamed or moved to {record.full_name}",
-        suggestion=renamed_url(ctx.link.url, record),
+        suggestion=urls.renamed_url(ctx.link.url, record.full_name, record.url),
     )
 
 

@@ -1,0 +1,285 @@
+"""Where a connection goes and whether it may: host mapping and the private-address guard.
+
+One implementation for every HTTP client of the process. The checker's httpx transport
+(`_backend.GuardedBackend`, async) and the API clients' requests adapter
+(`enrich/_transport.py`, blocking) both ask `NetworkOptions` where to connect and pass the
+addresses through `NetworkOptions.allowed`, so `--resolve`/`--connect-to` and the guard
+mean the same thing for a link, the arXiv API and the GitHub API.
+
+Mappings work like curl's options of the same names: the socket goes wherever the mapping
+says, while TLS SNI, the certificate check and the Host header keep the URL's own host.
+The guard looks at the address we are about to connect to, after DNS and after mapping, so
+a public name that resolves to 127.0.0.1 or 169.254.169.254 is refused just like a literal
+one. An explicit mapping of a host counts as permission for that host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import certifi
+
+from ..errors import InputError
+
+SOCKET_ERRORS_PERMANENT = {
+    getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, n)
+}
+
+# Addresses of cloud metadata services; most are link-local already, some are not.
+METADATA_ADDRESSES: frozenset[str] = frozenset(
+    {"169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254"}
+)
+
+
+class TargetRefused(Exception):
+    """The safety guard refused to connect to an address (not an error: a `skipped` result)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NameNotResolved(Exception):
+    """DNS gave no address. `permanent` is NXDOMAIN (no such name), else a temporary failure."""
+
+    def __init__(self, host: str, detail: str, *, permanent: bool) -> None:
+        self.host = host
+        self.permanent = permanent
+        super().__init__(f"cannot resolve {host}: {detail}")
+
+
+@dataclass(frozen=True)
+class ResolveRule:
+    """`--resolve HOST:PORT:ADDRESS[,ADDRESS...]`: HOST `*` matches every host."""
+
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+    def matches(self, host: str, port: int) -> bool:
+        return self.port == port and self.host in ("*", host)
+
+
+@dataclass(frozen=True)
+class ConnectRule:
+    """`--connect-to HOST1:PORT1:HOST2:PORT2` (curl).
+
+    An empty HOST1 or PORT1 matches any; an empty HOST2 or PORT2 keeps the original.
+    """
+
+    host: str  # '' = any host
+    port: int | None  # None = any port
+    to_host: str  # '' = keep the host
+    to_port: int | None  # None = keep the port
+
+    def matches(self, host: str, port: int) -> bool:
+        return self.host in ("", host) and self.port in (None, port)
+
+
+def _split_colons(spec: str) -> list[str]:
+    """Split on ':' outside square brackets (IPv6 literals are written [::1])."""
+    parts: list[str] = []
+    current = ""
+    depth = 0
+    for ch in spec:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == ":" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+def _unbracket(host: str) -> str:
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _port(text: str, flag: str, spec: str, *, optional: bool) -> int | None:
+    if text == "" and optional:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise InputError(f"{flag} {spec!r}: {text!r} is not a port number")
+    return int(text)
+
+
+def parse_resolve(spec: str) -> ResolveRule:
+    parts = _split_colons(spec)
+    if len(parts) != 3 or not parts[0] or not parts[2]:
+        raise InputError(f"--resolve {spec!r}: expected HOST:PORT:ADDRESS (like curl)")
+    port = _port(parts[1], "--resolve", spec, optional=False)
+    addresses = tuple(_unbracket(a.strip()) for a in parts[2].split(",") if a.strip())
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise InputError(f"--resolve {spec!r}: {address!r} is not an IP address") from None
+    assert port is not None
+    return ResolveRule(parts[0].lower().rstrip("."), port, addresses)
+
+
+def parse_connect_to(spec: str) -> ConnectRule:
+    parts = _split_colons(spec)
+    if len(parts) != 4:
+        raise InputError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2 (like curl)")
+    return ConnectRule(
+        host=_unbracket(parts[0]).lower().rstrip("."),
+        port=_port(parts[1], "--connect-to", spec, optional=True),
+        to_host=_unbracket(parts[2]).lower(),
+        to_port=_port(parts[3], "--connect-to", spec, optional=True),
+    )
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """How to reach hosts: curl-style mappings, the CA bundle, and the private-address guard."""
+
+    resolve: tuple[ResolveRule, ...] = ()
+    connect_to: tuple[ConnectRule, ...] = ()
+    cacert: Path | None = None
+    allow_private: bool = False
+
+    @classmethod
+    def from_flags(
+        cls,
+        *,
+        resolve: Sequence[str] = (),
+        connect_to: Sequence[str] = (),
+        cacert: str | Path | None = None,
+        allow_private: bool = False,
+    ) -> NetworkOptions:
+        """Parse command-line values; a malformed one is an InputError (exit 2)."""
+        path = Path(cacert) if cacert else None
+        if path is not None and not path.is_file():
+            raise InputError("CA bundle not found", path=str(path))
+        return cls(
+            resolve=tuple(parse_resolve(s) for s in resolve),
+            connect_to=tuple(parse_connect_to(s) for s in connect_to),
+            cacert=path,
+            allow_private=allow_private,
+        )
+
+    @property
+    def resolve_map(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        return {(r.host, r.port): r.addresses for r in self.resolve}
+
+    @property
+    def connect_to_map(self) -> dict[tuple[str, int | None], tuple[str, int | None]]:
+        return {(r.host, r.port): (r.to_host, r.to_port) for r in self.connect_to}
+
+    def route(self, host: str, port: int) -> tuple[str, int, tuple[str, ...] | None, bool]:
+        """Where to connect for host:port: (host, port, pinned addresses, explicitly mapped)."""
+        host = host.lower().rstrip(".")
+        mapped = False
+        for rule in self.connect_to:
+            if rule.matches(host, port):
+                host = rule.to_host or host
+                port = rule.to_port or port
+                mapped = True
+                break
+        for rrule in self.resolve:
+            if rrule.matches(host, port):
+                return host, port, rrule.addresses, True
+        return host, port, None, mapped
+
+    def allowed(self, host: str, addresses: Sequence[str], *, mapped: bool) -> tuple[str, ...]:
+        """The addresses the guard lets us connect to for `host`; TargetRefused when none.
+
+        `mapped`: the host was named by --resolve/--connect-to, which counts as permission.
+        """
+        if self.allow_private or mapped:
+            return tuple(addresses)
+        reasons = {a: forbidden_reason(a) for a in addresses}
+        allowed = tuple(a for a in addresses if reasons[a] is None)
+        if not allowed:
+            why = next((r for r in reasons.values() if r), f"no address for {host}")
+            raise TargetRefused(
+                f"refused to connect to {host}: {why} (use --allow-private or --resolve)"
+            )
+        return allowed
+
+    def connect_addresses(self, host: str, port: int) -> tuple[tuple[str, ...], int]:
+        """Blocking: the addresses and port to connect to for host:port (mapped, resolved,
+        guarded). For the synchronous API clients; the checker's async backend does the
+        same with a lookup of its own (coalesced, bounded, abandonable)."""
+        target, target_port, pinned, mapped = self.route(host, port)
+        if pinned is not None:
+            addresses: tuple[str, ...] = pinned
+        elif is_ip(target):
+            addresses = (target,)
+        else:
+            addresses = resolve_blocking(target, target_port)
+        return self.allowed(host, addresses, mapped=mapped), target_port
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """Certificates are checked against the URL's host; `--cacert` replaces the trust store."""
+        try:
+            return ssl.create_default_context(cafile=str(self.cacert or certifi.where()))
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"cannot use CA bundle: {exc}", path=str(self.cacert)) from None
+
+
+def forbidden_reason(address: str) -> str | None:
+    """Why the guard refuses to connect to `address`, or None when it is a public address."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if str(ip) in METADATA_ADDRESSES:
+        return f"{address} is a cloud metadata address"
+    kinds = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("unique-local" if ip.version == 6 else "private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        ("non-public", not ip.is_global),
+    )
+    for kind, hit in kinds:
+        if hit:
+            return f"{address} is a {kind} address"
+    return None
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_blocking(host: str, port: int) -> tuple[str, ...]:
+    """`socket.getaddrinfo` for host:port: its addresses, or NameNotResolved."""
+    try:
+        infos = socket.getaddrinfo(host.encode("idna"), port, type=socket.SOCK_STREAM)
+    except (UnicodeError, OSError) as exc:
+        raise lookup_failure(host, exc) from None
+    return addresses_of(infos)
+
+
+def lookup_failure(host: str, exc: UnicodeError | OSError) -> NameNotResolved:
+    """What a failed getaddrinfo means: NXDOMAIN (permanent) or a temporary failure."""
+    if isinstance(exc, socket.gaierror):
+        permanent = exc.errno in SOCKET_ERRORS_PERMANENT
+        return NameNotResolved(host, str(exc.strerror or exc), permanent=permanent)
+    return NameNotResolved(host, str(exc), permanent=True)
+
+
+def addresses_of(infos: Sequence[tuple[object, ...]]) -> tuple[str, ...]:
+    """The distinct IP addresses of getaddrinfo's answer, in its order."""
+    found: list[str] = []
+    for info in infos:
+        sockaddr = info[4]
+        if isinstance(sockaddr, tuple) and sockaddr and isinstance(sockaddr[0], str):
+            found.append(sockaddr[0])
+    return tuple(dict.fromkeys(found))
