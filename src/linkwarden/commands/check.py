@@ -147,10 +147,15 @@ def registry_lookups(
     network: NetworkOptions,
     args: argparse.Namespace,
     previous: Snapshot | None,
+    *,
+    only: Sequence[str] | None = None,
 ) -> Enrichment:
+    """The registries' answers added to `enrichment` (`only`: the links of these URLs)."""
     from ..state import utc_now
-    from .pastwall import past_walls
+    from .pastwall import past_walls, pr_scope_settings, with_links_of
 
+    if only is not None:  # PR mode: no paper pages (an entry's code may stand unchanged)
+        lists, settings = with_links_of(lists, only), pr_scope_settings(settings)
     outcome = past_walls(
         lists, results, enrichment, settings, network,
         github_token=github_token(args), previous=previous, now=utc_now(),
@@ -363,12 +368,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         warm_up.join()
         results = {**(pr.reused_results() if pr else {}), **reused, **checked}
-        if pr is None and not getattr(args, "no_enrich", False):
+        if not getattr(args, "no_enrich", False):
             # Past the walls (docs/enrichment.md): DOIs, OpenReview, archived copies of dead
             # links, code for papers listed without it; after the checks, whose verdicts
-            # say which links are dead.
-            enrichment = registry_lookups(lists, results, enrichment, settings, network,
-                                          args, previous)  # fmt: skip
+            # say which links are dead. PR mode: the changed links only.
+            only = None if pr is None else wanted
+            enrichment = registry_lookups(
+                lists, results, enrichment, settings, network, args, previous, only=only
+            )
         for note in enrichment.notes:
             print(f"linkwarden: {note}", file=err)
         enrichment = pr.with_snapshot_metadata(enrichment) if pr else enrichment

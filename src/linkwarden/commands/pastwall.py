@@ -11,7 +11,8 @@ run already made, asked about the repositories the paper pages name) and the sna
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from .._quarantine import Effective, judge
 from ..check import NetworkOptions, build_transport
 from ..config import USER_AGENT, Settings
 from ..model import Enrichment, ExtractedList, LinkResult, RepoRecord, Status
+from ..urls import normalize
 
 if TYPE_CHECKING:
     from ..enrich.pastwall import PastWallOutcome, Remembered
@@ -70,6 +72,22 @@ def remembered_from(previous: Snapshot | None) -> Remembered:
 
     archives, paper_code = remembered_registry_answers(previous)
     return Remembered(archives=archives, paper_code=paper_code)
+
+
+def with_links_of(lists: Sequence[ExtractedList], urls: Iterable[str]) -> list[ExtractedList]:
+    """The lists with only the links of `urls` (PR mode asks about the changed links)."""
+    wanted = {normalize(u) for u in urls}
+    return [
+        dataclasses.replace(x, links=tuple(k for k in x.links if normalize(k.url) in wanted))
+        for x in lists
+    ]
+
+
+def pr_scope_settings(settings: Settings) -> Settings:
+    """PR mode's registries: an entry's unchanged code link is not among the changed links,
+    so "no code" cannot be told; the paper pages are not asked."""
+    off = dataclasses.replace(settings.huggingface, enabled=False)
+    return dataclasses.replace(settings, huggingface=off)
 
 
 def past_walls(
