@@ -22,17 +22,12 @@ import httpx
 from .._quarantine import Effective, judge
 from ..check import NetworkOptions, build_transport
 from ..config import USER_AGENT, Settings
-from ..model import Enrichment, ExtractedList, LinkResult, RepoRecord, Status
+from ..model import API_VIAS, Enrichment, ExtractedList, LinkResult, RepoRecord, Status
 from ..urls import normalize
 
 if TYPE_CHECKING:
     from ..enrich.pastwall import PastWallOutcome, Remembered
     from ..state import LinkRecord, Snapshot
-
-# Results an API produced: their own rules (LW301 unknown arXiv ID, LW401 deleted
-# repository) speak for them; an archived copy of a page that never existed helps nobody.
-API_VIAS = frozenset({"arxiv-api", "github-api"})
-
 
 def last_healthy(record: LinkRecord | None) -> str | None:
     """When the previous snapshot last saw the URL healthy (its history, newest first)."""
@@ -52,6 +47,8 @@ def judged_dead(
     before = previous.link_map() if previous else {}
     dead: dict[str, str | None] = {}
     for key, result in results.items():
+        # An API's verdict has its own rule (LW301 unknown arXiv ID, LW401 deleted
+        # repository); an archived copy of a page that never existed helps nobody.
         if result.status is not Status.DEAD or result.via in API_VIAS:
             continue
         prior = before.get(key)
