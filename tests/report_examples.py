@@ -2,32 +2,51 @@
 
 `generate_examples(out_dir)` runs the real `linkwarden check` CLI twice over the five real
 lists (`sources/`) against the simulated web: every URL answers 200 at first
-(`world_from_sources`), with the seeded fake arXiv and GitHub APIs mounted. Between the two
-runs the world changes — a few links die, one hangs, a repository is archived and loses
-stars — so the second run has a diff, a history of two rows and findings of every kind.
+(`world_from_sources`), with the seeded fake arXiv and GitHub APIs and the registry fakes
+(Crossref, doi.org, OpenReview, the Wayback Machine, Hugging Face paper pages) mounted.
+Between the two runs the world changes — a few links die, one hangs, a repository is
+archived and loses stars — so the second run has a diff, a history of two rows and
+findings of every kind.
 The reports of the second run are copied to `out_dir` with a README saying what they are.
 
-Run through the browser test, which then screenshots the HTML:
+Regenerate docs/examples/ (and the README's screenshot, with headless Chromium) with
 
-    LINKWARDEN_REGEN_EXAMPLES=1 .venv/bin/python -m pytest tests/test_report_browser.py
+    .venv/bin/python scripts/regen_examples.py
+
+`tests/test_examples_fresh.py` makes the examples again and fails when the committed ones
+differ (time stamps and durations aside: `normalised`), so a change to the checker, the
+rules or the renderers cannot leave them stale.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from linkwarden.cli import main
+from registry_helpers import add_hf_repos, mount_registries
 from simweb import Hang, NotFound, SimWeb, world_from_sources
 from simweb.fake_arxiv import FakeArxiv
 from simweb.fake_github import FakeGithub
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
 COPIED = ("REPORT.md", "report.html", "report.sarif", "DIFF.md")
+COMPARED = (*COPIED, "README.md")  # report.png is a picture: made, not compared
+# What differs between two generations of the same examples: when they ran, how long.
+VOLATILE = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"), "<time>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"), "<time> UTC"),
+    (re.compile(r"run took [\d.]+ s"), "run took <seconds> s"),
+    # the trend charts' axis labels: `03-01`, `03-01 02:00` or `02:00:00`, by the runs' spacing
+    (re.compile(r">(?:\d{2}-\d{2}(?: \d{2}:\d{2})?|\d{2}:\d{2}:\d{2})<"), "><clock><"),
+)
 TOKEN = "ghp_test_token"  # the fake GitHub API's test token, not a real one
 
 README = """# Example reports (simulated web)
@@ -44,8 +63,8 @@ Real reports are written by the nightly workflow into `reports/`.
 - `REPORT.md`, `report.html`, `report.sarif`, `DIFF.md`: the second run's reports.
 - `report.png`: a screenshot of `report.html` in headless Chromium.
 
-Regenerate with `LINKWARDEN_REGEN_EXAMPLES=1 .venv/bin/python -m pytest
-tests/test_report_browser.py`.
+Regenerate with `.venv/bin/python scripts/regen_examples.py`; the test suite fails when
+these files are stale (`tests/test_examples_fresh.py`).
 """
 
 
@@ -54,6 +73,8 @@ def _config(work: Path) -> Path:
         "check": {"timeout": 2.0, "retries": 1, "retry_wait": 0.05, "deadline": 10.0,
                   "canaries": ["https://github.com/"]},
         "arxiv": {"interval": 0.0},
+        **{name: {"interval": 0.0} for name in ("crossref", "openreview", "wayback",
+                                                 "huggingface")},
     }  # fmt: skip
     path = work / "linkwarden.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -95,6 +116,9 @@ def generate_examples(out_dir: Path) -> Path:
             with SimWeb(world_from_sources(latency=(0.0, 0.02))) as sim:
                 sim.mount("export.arxiv.org", FakeArxiv.seeded())
                 sim.mount("api.github.com", github)
+                # The registries past the walls (docs/enrichment.md), seeded like the tests'.
+                add_hf_repos(github)
+                mount_registries(sim, archived=_source_urls())
                 args = ["check", "--config", str(config), "--quiet", "--out", "reports"]
                 main([*args, *sim.cli_args()])
                 _change_world(sim, github)
@@ -112,3 +136,57 @@ def generate_examples(out_dir: Path) -> Path:
                 shutil.copyfile(source, out_dir / name)
         (out_dir / "README.md").write_text(README, encoding="utf-8")
     return out_dir / "report.html"
+
+
+def normalised(text: str) -> str:
+    """`text` with the parts that change from one generation to the next replaced."""
+    for pattern, placeholder in VOLATILE:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+# --------------------------------------------------------------------- headless Chromium
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+)
+
+
+def find_chromium() -> str | None:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def run_chromium(binary: str, profile: Path, *args: str) -> str:
+    proc = subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert proc.returncode == 0, f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}"
+    return proc.stdout
+
+
+def screenshot(binary: str, page: Path, target: Path) -> None:
+    """A 1280-pixel-wide picture of `page` (the README's, for the example report)."""
+    with tempfile.TemporaryDirectory(prefix="lw-chromium-") as profile:
+        run_chromium(
+            binary,
+            Path(profile),
+            f"--screenshot={target}",
+            "--window-size=1280,2000",
+            page.as_uri(),
+        )

@@ -8,21 +8,34 @@ an event-handler attribute and a `javascript:` URL.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from linkwarden.diff import RunDiff, StarTotals
-from linkwarden.model import ArxivRecord, Finding, Hop, RepoRecord, Role, Severity, Status
-from linkwarden.report import RuleInfo
-from linkwarden.state import (
+from linkwarden.model import (
+    ArxivRecord,
     Effective,
+    Finding,
+    Hop,
     LinkEnrichment,
-    LinkRecord,
+    LinkResult,
     Location,
+    RepoRecord,
+    Role,
+    Severity,
+    Status,
+    Upstream,
+)
+from linkwarden.report import RuleInfo
+from linkwarden.state.snapshot import (
+    LinkRecord,
     Observation,
     RunInfo,
     Snapshot,
     SourceInfo,
     Totals,
-    UpstreamInfo,
 )
+
+_RESULT_FIELDS = {f.name for f in fields(LinkResult)}
 
 NOW = "2025-03-04T02:00:00Z"
 XSS_TITLE = "<script>document.title='pwned';document.body.setAttribute('data-xss','1')</script>"
@@ -54,7 +67,10 @@ def _link(
         "http_status": 200 if status.is_healthy else None,
     }
     fields.update(kw)
-    return LinkRecord(url, status, effective=effective, locations=tuple(locs), **fields)  # type: ignore[arg-type]
+    observed = {k: v for k, v in fields.items() if k in _RESULT_FIELDS}
+    kept = {k: v for k, v in fields.items() if k not in _RESULT_FIELDS}
+    result = LinkResult(url, status, **observed)  # type: ignore[arg-type]
+    return LinkRecord(result, effective=effective, locations=tuple(locs), **kept)  # type: ignore[arg-type]
 
 
 WAV2LIP = "Wav2Lip: Accurately Lip-syncing Videos In The Wild"
@@ -165,7 +181,6 @@ LINKS: tuple[LinkRecord, ...] = tuple(
                 _loc(HEADS, 61, Role.PROJECT, IMG_TITLE),
                 reason="no answer in 20 s",
                 error_kind="timeout",
-                transient=True,
                 consecutive_failures=1,
                 first_failed_at=NOW,
                 history=_obs(Status.OK, Status.OK, Status.TIMEOUT),
@@ -192,7 +207,6 @@ LINKS: tuple[LinkRecord, ...] = tuple(
                 _loc(AVATAR, 33, Role.DEMO, "LivePortrait"),
                 reason="TLS certificate has expired",
                 error_kind="tls",
-                transient=True,
                 consecutive_failures=3,
                 first_failed_at="2025-03-02T02:00:00Z",
             ),
@@ -269,9 +283,9 @@ RULES: tuple[RuleInfo, ...] = (
 
 SOURCES = (
     SourceInfo(AVATAR, f"sources/{AVATAR}.md", "a" * 64, entries=5, links=7, lines=40,
-               upstream=UpstreamInfo("Jason-cs18/awesome-avatar", "main", "README.md")),
+               upstream=Upstream("Jason-cs18/awesome-avatar", "main", "README.md")),
     SourceInfo(HEADS, f"sources/{HEADS}.md", "b" * 64, entries=4, links=4, lines=80,
-               upstream=UpstreamInfo("harlanhong/awesome-talking-head-generation", "master",
+               upstream=Upstream("harlanhong/awesome-talking-head-generation", "master",
                                      "readme.md")),
     SourceInfo(NOTES, f"sources/{NOTES}.md", "c" * 64, entries=3, links=3, lines=30),
 )  # fmt: skip

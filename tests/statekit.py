@@ -20,7 +20,8 @@ from linkwarden.model import (
     SourceList,
     Status,
 )
-from linkwarden.state import Snapshot, build_snapshot
+from linkwarden.state.policy import build_snapshot
+from linkwarden.state.snapshot import Snapshot
 from linkwarden.urls import normalize
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ from linkwarden.cli import main
 from linkwarden.diff import diff, diff_to_json, exit_code_for
 from linkwarden.model import Enrichment, Finding, Role, Severity, Status
 from linkwarden.report.diff_markdown import render_diff_markdown
-from linkwarden.state import write_snapshot
+from linkwarden.state.codec import write_snapshot
 from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 P1 = "https://arxiv.org/abs/2301.00001"

@@ -24,7 +24,7 @@ from linkwarden.gitdiff import ChangedLines
 from linkwarden.model import ExtractedList, Finding, Role, Severity, Status
 from linkwarden.prmode import PrScope, failing_findings
 from linkwarden.report.diff_markdown import render_diff_markdown
-from linkwarden.state import Snapshot
+from linkwarden.state.snapshot import Snapshot
 from linkwarden.tracking import build_summary, with_marker
 from statekit import dead_link_finding, make_list, night, result, snap
 

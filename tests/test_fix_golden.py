@@ -19,7 +19,8 @@ from linkwarden.extract import extract
 from linkwarden.fix import plan_file
 from linkwarden.model import Enrichment, Hop, Status
 from linkwarden.sources import load_registry, read_source
-from linkwarden.state import Snapshot, write_snapshot
+from linkwarden.state.codec import write_snapshot
+from linkwarden.state.snapshot import Snapshot
 from statekit import night, repo, result, snap
 
 ROOT = Path(__file__).resolve().parents[1]

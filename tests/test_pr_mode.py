@@ -216,24 +216,26 @@ def test_a_full_run_with_annotations_prints_every_finding(
 
 
 def test_metadata_for_unchanged_links_comes_from_the_snapshot(tmp_path: Path) -> None:
-    from linkwarden._quarantine import Effective
     from linkwarden.gitdiff import ChangedLines
-    from linkwarden.model import Enrichment, RepoRecord, Status
+    from linkwarden.model import (
+        Effective,
+        Enrichment,
+        LinkEnrichment,
+        LinkResult,
+        RepoRecord,
+        Status,
+    )
     from linkwarden.prmode import PrScope
-    from linkwarden.state import LinkEnrichment, LinkRecord, RunInfo, Snapshot
+    from linkwarden.state.snapshot import LinkRecord, RunInfo, Snapshot
 
     known = RepoRecord("octo/old", "octo/old", "https://github.com/octo/old", archived=True)
     record = LinkRecord(
-        url="https://github.com/octo/old",
-        status=Status.OK,
-        final_url="https://github.com/octo/old",
+        LinkResult("https://github.com/octo/old", Status.OK, "https://github.com/octo/old"),
         effective=Effective.OK,
         enrichment=LinkEnrichment(repo="octo/old", repository=known),
     )
     gone = LinkRecord(
-        url="https://github.com/octo/gone",
-        status=Status.DEAD,
-        final_url="https://github.com/octo/gone",
+        LinkResult("https://github.com/octo/gone", Status.DEAD, "https://github.com/octo/gone"),
         effective=Effective.DEAD,
         enrichment=LinkEnrichment(repo="octo/gone", repository=None),
     )

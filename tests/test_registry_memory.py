@@ -8,7 +8,7 @@ from datetime import timedelta
 from linkwarden.commands.pastwall import judged_dead, remembered_from
 from linkwarden.enrich.pastwall import fresh_code
 from linkwarden.model import ArchivedCopy, Enrichment, PaperCode, Role, Status
-from linkwarden.state import dumps_snapshot, loads_snapshot
+from linkwarden.state.codec import dumps_snapshot, loads_snapshot
 from linkwarden.urls import normalize
 from statekit import make_list, night, result, snap
 

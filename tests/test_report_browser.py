@@ -10,19 +10,19 @@ then loaded by Chromium, which prints the DOM after the page's own script ran
 - none of the hostile markup ran: no `data-xss` attribute on `<body>`, the title is
   unchanged, no `<img>` element exists, and the payloads are in the DOM as text.
 
-It also takes a screenshot. With `LINKWARDEN_REGEN_EXAMPLES=1` the screenshot of the example
-report (made from the simulated web by `tests/report_examples.py`) is saved to
-`docs/examples/report.png`, the picture README shows.
+It also takes a screenshot, the way `scripts/regen_examples.py` makes the README's picture
+of the example report (`tests/report_examples.py`).
 
-Chromium missing is a failure with instructions, never a skip: `.ci/run` installs it.
+Chromium missing: in CI (`CI` set) a failure, since `.ci/run` installs it there and a CI
+run must never pass without this test; on a developer's machine a skip whose reason says
+how to get it (README, "Set-up").
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
+from collections.abc import Mapping
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,53 +30,36 @@ from pathlib import Path
 import pytest
 
 from linkwarden.report import render_html
+from report_examples import find_chromium, run_chromium, screenshot
 from report_sample import XSS_TITLE
 from test_report_golden import sample_data
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "docs" / "examples"
-REGEN = os.environ.get("LINKWARDEN_REGEN_EXAMPLES") == "1"
 EVIL_LIST = "</script><script>document.body.setAttribute('data-xss','3')</script>"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
+    found = find_chromium()
     if not found:
-        pytest.fail(
-            "Chromium is not installed, and the report's browser test needs it. Install "
-            "Debian's package: `apt-get update && apt-get install -y chromium` "
-            "(.ci/run does this when /usr/bin/chromium is missing)."
-        )
+        missing(os.environ)
+    assert found is not None
     return found
 
 
-def run_chromium(binary: str, profile: Path, *args: str) -> str:
-    proc = subprocess.run(
-        [binary, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-    assert proc.returncode == 0, f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}"
-    return proc.stdout
+HOW_TO_GET = (
+    "Chromium is not installed, and the report's browser test needs it: "
+    "`sudo apt-get install chromium` (Debian/Ubuntu), `brew install --cask chromium` "
+    "(macOS), or any Chromium/Chrome binary named `chromium` on PATH."
+)
+
+
+def missing(env: Mapping[str, str]) -> None:
+    """No Chromium: fail in CI (where `.ci/run` installs it), skip with a reason locally."""
+    if env.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{HOW_TO_GET} In CI (CI={env['CI']}) `.ci/run` installs it: it must be there.")
+    pytest.skip(HOW_TO_GET)
 
 
 class _Dom(HTMLParser):
@@ -132,22 +115,27 @@ def test_hostile_titles_do_not_run_in_chromium(chromium: str, tmp_path: Path) ->
 
 
 def test_screenshot(chromium: str, tmp_path: Path) -> None:
-    """A screenshot of the report; regenerating examples saves it for README."""
-    if REGEN:
-        from report_examples import generate_examples
-
-        page = generate_examples(EXAMPLES)
-        target = EXAMPLES / "report.png"
-    else:
-        page = tmp_path / "report.html"
-        page.write_text(render_html(sample_data()), encoding="utf-8")
-        target = tmp_path / "report.png"
-    run_chromium(
-        chromium,
-        tmp_path / "profile",
-        f"--screenshot={target}",
-        "--window-size=1280,2000",
-        page.as_uri(),
-    )
+    """A screenshot of the report, made as the README's picture is made."""
+    page = tmp_path / "report.html"
+    page.write_text(render_html(sample_data()), encoding="utf-8")
+    target = tmp_path / "report.png"
+    screenshot(chromium, page, target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert target.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+@pytest.mark.parametrize(
+    ("env", "outcome"),
+    [
+        ({}, pytest.skip.Exception),
+        ({"CI": ""}, pytest.skip.Exception),
+        ({"CI": "false"}, pytest.skip.Exception),
+        ({"CI": "true"}, pytest.fail.Exception),
+        ({"CI": "1"}, pytest.fail.Exception),
+    ],
+)
+def test_missing_chromium_skips_locally_and_fails_in_ci(
+    env: dict[str, str], outcome: type[BaseException]
+) -> None:
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        missing(env)

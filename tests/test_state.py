@@ -17,20 +17,19 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from linkwarden.clock import parse_duration
 from linkwarden.errors import StateError
-from linkwarden.model import Enrichment, Hop, Role, Severity, Status
-from linkwarden.state import (
-    Effective,
-    append_history,
-    atomic_write_text,
+from linkwarden.model import Effective, Enrichment, Hop, Role, Severity, Status
+from linkwarden.state.atomic import atomic_write_text
+from linkwarden.state.codec import (
     dumps_snapshot,
     load_snapshot,
-    parse_duration,
-    reusable_results,
     snapshot_from_json,
     snapshot_to_json,
     write_snapshot,
 )
+from linkwarden.state.history import append_history
+from linkwarden.state.policy import reusable_results
 from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,7 +129,7 @@ def test_transient_failure_is_suspect_then_dead_on_the_second_run() -> None:
         lists, {FLAKY: result(FLAKY, Status.TIMEOUT, night(0))}, None, night(0), findings=findings
     )
     rec = first.link_map()[FLAKY]
-    assert rec.status is Status.TIMEOUT  # the observation is never rewritten
+    assert rec.result.status is Status.TIMEOUT  # the observation is never rewritten
     assert rec.effective is Effective.SUSPECT
     assert rec.consecutive_failures == 1 and rec.first_failed_at == "2025-03-01T02:00:00Z"
     (finding,) = first.findings
@@ -237,10 +236,11 @@ def test_unchecked_url_keeps_the_previous_observation() -> None:
     first = snap(lists, {GONE: result(GONE, Status.DEAD, night(0))}, None, night(0))
     second = snap(lists, {}, first, night(1))
     rec = second.link_map()[GONE]
-    assert rec.status is Status.DEAD and rec.via == "http"
-    assert rec.consecutive_failures == 1 and rec.checked_at == "2025-03-01T02:00:00Z"
+    assert rec.result.status is Status.DEAD and rec.result.via == "http"
+    assert rec.consecutive_failures == 1 and rec.result.checked_at == "2025-03-01T02:00:00Z"
     never = second.link_map()[CODE]
-    assert never.status is Status.SKIPPED and never.reason == "not checked in this run"
+    assert never.result.status is Status.SKIPPED
+    assert never.result.reason == "not checked in this run"
 
 
 def test_reusable_results_only_healthy_and_young() -> None:
@@ -268,7 +268,7 @@ def test_reusable_results_only_healthy_and_young() -> None:
     assert reusable_results(first, timedelta(0), night(0)) == {}
     assert reusable_results(None, timedelta(days=1), night(0)) == {}
     second = snap(lists, reused, first, night(0) + timedelta(hours=6))
-    assert second.link_map()[PAPER].checked_at == "2025-03-01T02:00:00Z"
+    assert second.link_map()[PAPER].result.checked_at == "2025-03-01T02:00:00Z"
 
 
 @pytest.mark.parametrize(
@@ -317,7 +317,8 @@ def test_write_snapshot_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> No
 _WRITER = """
 import sys
 from dataclasses import replace
-from linkwarden.state import atomic_write_text, dumps_snapshot, load_snapshot
+from linkwarden.state.atomic import atomic_write_text
+from linkwarden.state.codec import dumps_snapshot, load_snapshot
 base = load_snapshot(sys.argv[1])
 texts = [dumps_snapshot(replace(base, links=base.links * n)) for n in (400, 401)]
 print("ready", flush=True)

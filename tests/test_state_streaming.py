@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import linkwarden.state as state
+import linkwarden.state.atomic as atomic
+import linkwarden.state.jsonstream as jsonstream
 from linkwarden.errors import StateError
 from linkwarden.model import Finding, Role, Severity, Status
 from linkwarden.report import FILES, build_report_data, render_reports, write_reports
@@ -27,16 +28,16 @@ from linkwarden.report.html import iter_html, render_html
 from linkwarden.report.markdown import render_markdown
 from linkwarden.report.sarif import iter_sarif, render_sarif, sarif_document
 from linkwarden.report.view import LinkSummary
-from linkwarden.state import (
-    Snapshot,
+from linkwarden.state.codec import (
     dumps_snapshot,
-    iter_json_document,
     load_snapshot,
     loads_snapshot,
     snapshot_from_json,
     snapshot_to_json,
     write_snapshot,
 )
+from linkwarden.state.jsonstream import iter_json_document
+from linkwarden.state.snapshot import Snapshot
 from report_sample import sample_snapshot
 from statekit import make_list, night, result, snap
 
@@ -122,7 +123,7 @@ def test_a_failing_stream_leaves_the_old_file_and_no_temporary(tmp_path: Path) -
         raise RuntimeError("renderer died")
 
     with pytest.raises(RuntimeError):
-        state.atomic_write_chunks(target, pieces())
+        atomic.atomic_write_chunks(target, pieces())
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
@@ -145,7 +146,7 @@ def extra_memory(action: object) -> int:
 def test_writing_a_large_snapshot_needs_a_fraction_of_its_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "WRITE_BUFFER", 64 * 1024)  # the file here is small
+    monkeypatch.setattr(atomic, "WRITE_BUFFER", 64 * 1024)  # the file here is small
     snapshot = big_snapshot(3000)
     target = tmp_path / "latest.json"
     extra = extra_memory(lambda: write_snapshot(target, snapshot))
@@ -228,11 +229,11 @@ def streamed(text: str) -> Snapshot | str:
         return exc.describe()
 
 
-@pytest.mark.parametrize("block", [1, 2, 7, 64, state.READ_BLOCK])
+@pytest.mark.parametrize("block", [1, 2, 7, 64, jsonstream.READ_BLOCK])
 def test_reading_gives_what_json_loads_gives_whatever_the_block_size(
     block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "READ_BLOCK", block)
+    monkeypatch.setattr(jsonstream, "READ_BLOCK", block)
     text = dumps_snapshot(big_snapshot(12))
     for variant in variants_of(text):
         assert streamed(variant) == reference(variant), variant[:80]
@@ -241,7 +242,7 @@ def test_reading_gives_what_json_loads_gives_whatever_the_block_size(
 def test_load_snapshot_reads_the_file_a_block_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "READ_BLOCK", 100)
+    monkeypatch.setattr(jsonstream, "READ_BLOCK", 100)
     snapshot = big_snapshot(40)
     target = tmp_path / "latest.json"
     write_snapshot(target, snapshot)
@@ -261,7 +262,7 @@ def test_load_snapshot_reads_the_file_a_block_at_a_time(
 def test_reading_a_large_snapshot_needs_a_fraction_of_its_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "READ_BLOCK", 64 * 1024)  # the file here is small
+    monkeypatch.setattr(jsonstream, "READ_BLOCK", 64 * 1024)  # the file here is small
     target = tmp_path / "latest.json"
     write_snapshot(target, big_snapshot(3000))
     size = target.stat().st_size
@@ -279,16 +280,16 @@ def test_loaded_records_share_repeated_strings(tmp_path: Path) -> None:
     loaded = load_snapshot(target)
     assert loaded is not None
     first, second = loaded.links[0], loaded.links[1]
-    assert first.checked_at is second.checked_at  # one string, not one per link
+    assert first.result.checked_at is second.result.checked_at  # one string, not one per link
     assert first.locations[0].path is second.locations[0].path
-    assert first.final_url is first.url
+    assert first.result.final_url is first.url
 
 
 def test_unchanged_locations_are_shared_with_the_previous_snapshot() -> None:
     before = big_snapshot(30)
     after = big_snapshot(30, previous=before, day=1)
     assert all(a.locations is b.locations for a, b in zip(before.links, after.links, strict=True))
-    assert all(b.consecutive_failures == 2 for b in after.links if b.status is Status.DEAD)
+    assert all(b.consecutive_failures == 2 for b in after.links if b.result.status is Status.DEAD)
 
 
 # ------------------------------------------------------------------------------ reports
@@ -337,7 +338,7 @@ def test_writing_html_needs_no_more_memory_for_more_links(tmp_path: Path) -> Non
     def streamed(n: int) -> tuple[int, int]:
         data = build_report_data(big_snapshot(n), rules=RULES)
         page = tmp_path / f"report-{n}.html"
-        extra = extra_memory(lambda: state.atomic_write_chunks(page, iter_html(data)))
+        extra = extra_memory(lambda: atomic.atomic_write_chunks(page, iter_html(data)))
         return extra, page.stat().st_size
 
     small_extra, small_size = streamed(300)

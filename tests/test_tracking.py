@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from linkwarden.cli import main
-from linkwarden.model import Finding, Severity
-from linkwarden.state import RunInfo, Snapshot, SourceInfo, UpstreamInfo, write_snapshot
+from linkwarden.model import Finding, Severity, Upstream
+from linkwarden.state.codec import write_snapshot
+from linkwarden.state.snapshot import RunInfo, Snapshot, SourceInfo
 from linkwarden.tracking import build_summary, keys_in, marker, with_marker
 from simweb import SimWeb
 from simweb.fake_github_issues import FakeGitHubIssues
@@ -47,7 +48,7 @@ def write_night(report_dir: Path, night: int, findings: list[Finding]) -> None:
                 name="awesome-demo",
                 path="sources/awesome-demo.md",
                 content_hash="0" * 64,
-                upstream=UpstreamInfo("octo/awesome-demo", "main", "README.md"),
+                upstream=Upstream("octo/awesome-demo", "main", "README.md"),
             ),
         ),
         findings=tuple(findings),

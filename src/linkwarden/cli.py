@@ -111,7 +111,7 @@ def _add_gh_issue(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _duration(text: str) -> timedelta:
     """argparse type for --max-age: 90s, 30m, 12h, 7d, 2w."""
-    from .state import parse_duration
+    from .clock import parse_duration
 
     try:
         return parse_duration(text)

@@ -3,6 +3,13 @@
 The file is validated strictly: an unknown key or a value of the wrong type is a ConfigError
 naming the file and the key, never a silent default. CLI flags override file values; that
 merge happens in cli.py, the only module that reads argv and the environment.
+
+A config file *found* in the working tree is not always the maintainers' (in PR mode the
+tree is the contributor's). Loaded with `trust_found=False`, such a file may not set the
+keys in `TRUSTED_ONLY` — where the GitHub token is sent, where the arXiv queries go,
+whether the checker may reach private addresses: they are left at their defaults and
+named in `Settings.ignored`. A file given explicitly (`--config`) is the caller's choice
+and always trusted; the command line (`--allow-private`) is too.
 """
 
 from __future__ import annotations
@@ -126,6 +133,23 @@ class Settings:
     quarantine_runs: int = 2  # consecutive failing runs before a transient failure is dead
     severity: dict[str, str] = field(default_factory=dict)  # rule code or name -> severity
     source: str = ""  # the file the settings came from, for messages
+    ignored: tuple[str, ...] = ()  # TRUSTED_ONLY keys the file set but may not (dotted)
+
+
+# Keys only a trusted config may set (see the module docstring), as (section, key).
+TRUSTED_ONLY = (
+    ("github", "api_url"),
+    ("arxiv", "api_url"),
+    ("check", "allow_private"),
+    # Where the registry queries go (docs/enrichment.md): a PR's config cannot move them.
+    ("crossref", "api_url"),
+    ("crossref", "handles_url"),
+    ("openreview", "api_url"),
+    ("openreview", "legacy_api_url"),
+    ("wayback", "api_url"),
+    ("huggingface", "api_url"),
+)
+_NOT_FROM_FILES = ("source", "ignored")  # Settings fields no file may set
 
 
 CONFIG_NAMES = ("linkwarden.yaml", "linkwarden.yml", ".linkwarden.yaml")
@@ -140,8 +164,8 @@ def _build(cls: type[Any], data: Any, where: str, origin: str) -> Any:
     for key, value in data.items():
         name = str(key).replace("-", "_")
         dotted = f"{where}.{key}" if where else str(key)
-        if name not in known or name == "source":
-            names = ", ".join(sorted(k for k in known if k != "source"))
+        if name not in known or (not where and name in _NOT_FROM_FILES):
+            names = ", ".join(sorted(k for k in known if where or k not in _NOT_FROM_FILES))
             raise ConfigError(f"unknown key `{dotted}` (known: {names})", path=origin)
         spec = known[name]
         default: Any = spec.default
@@ -196,9 +220,31 @@ def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> An
     return value
 
 
-def parse_settings(data: Any, origin: str) -> Settings:
+def _untrusted_removed(data: Any) -> tuple[Any, tuple[str, ...]]:
+    """`data` without the TRUSTED_ONLY keys, and which of them it set (dotted)."""
+    if not isinstance(data, dict):
+        return data, ()
+    kept = dict(data)
+    ignored: list[str] = []
+    for section, key in TRUSTED_ONLY:
+        values = kept.get(section)
+        if not isinstance(values, dict):
+            continue
+        names = [k for k in values if str(k).replace("-", "_") == key]
+        if names:
+            kept[section] = {k: v for k, v in values.items() if k not in names}
+            ignored.append(f"{section}.{key}")
+    return kept, tuple(ignored)
+
+
+def parse_settings(data: Any, origin: str, *, trusted: bool = True) -> Settings:
+    """Settings from a config file's data; with `trusted=False` the TRUSTED_ONLY keys are
+    left at their defaults and listed in `ignored`."""
     if data is None:
         return Settings(source=origin)
+    ignored: tuple[str, ...] = ()
+    if not trusted:
+        data, ignored = _untrusted_removed(data)
     settings: Settings = _build(Settings, data, "", origin)
     for code, sev in settings.severity.items():
         if sev not in ("error", "warning", "info", "off"):
@@ -206,7 +252,7 @@ def parse_settings(data: Any, origin: str) -> Settings:
                 f"`severity.{code}` must be error, warning, info or off, not {sev!r}", path=origin
             )
     _check_registries(settings, origin)
-    return dataclasses.replace(settings, source=origin)
+    return dataclasses.replace(settings, source=origin, ignored=ignored)
 
 
 def _check_registries(settings: Settings, origin: str) -> None:
@@ -226,12 +272,16 @@ def _check_registries(settings: Settings, origin: str) -> None:
         )
 
 
-def load_settings(explicit: Path | None = None, cwd: Path | None = None) -> Settings:
+def load_settings(
+    explicit: Path | None = None, cwd: Path | None = None, *, trust_found: bool = True
+) -> Settings:
     """Load settings from `explicit`, or the first config file found in `cwd`.
 
     Order: linkwarden.yaml (and variants), then [tool.linkwarden] in pyproject.toml.
-    No file means defaults.
+    No file means defaults. `trust_found=False`: a found file (not `explicit`) may not set
+    the TRUSTED_ONLY keys (PR mode: the tree is the contributor's).
     """
+    trusted = explicit is not None or trust_found
     cwd = cwd or Path.cwd()
     candidates = [explicit] if explicit else [cwd / n for n in CONFIG_NAMES]
     for path in candidates:
@@ -242,7 +292,7 @@ def load_settings(explicit: Path | None = None, cwd: Path | None = None) -> Sett
                 raise ConfigError("config file not found", path=str(path))
             continue
         if path.suffix == ".toml":
-            return _load_toml(path, required=True)
+            return _load_toml(path, required=True, trusted=trusted)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
@@ -254,14 +304,14 @@ def load_settings(explicit: Path | None = None, cwd: Path | None = None) -> Sett
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
-        return parse_settings(data, str(path))
+        return parse_settings(data, str(path), trusted=trusted)
     pyproject = cwd / "pyproject.toml"
     if not explicit and pyproject.exists():
-        return _load_toml(pyproject, required=False)
+        return _load_toml(pyproject, required=False, trusted=trusted)
     return Settings()
 
 
-def _load_toml(path: Path, *, required: bool) -> Settings:
+def _load_toml(path: Path, *, required: bool, trusted: bool) -> Settings:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
@@ -271,4 +321,4 @@ def _load_toml(path: Path, *, required: bool) -> Settings:
     section = doc.get("tool", {}).get("linkwarden")
     if section is None:
         return Settings()
-    return parse_settings(section, f"{path} [tool.linkwarden]")
+    return parse_settings(section, f"{path} [tool.linkwarden]", trusted=trusted)

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._quarantine import Effective
 from .findings import new_findings, sorted_findings
-from .model import Finding, Severity
-from .state import Location, Snapshot, finding_to_json, location_to_json
+from .model import Effective, Finding, Location, Severity
+from .state.codec import to_json
+from .state.snapshot import Snapshot
 
 TOP_MOVERS = 10  # star movers listed in the diff
 FAIL_ON = ("new", "any", "none")
@@ -173,7 +173,7 @@ def diff(old: Snapshot, new: Snapshot, *, top_movers: int = TOP_MOVERS) -> RunDi
     links_added: list[LinkChange] = []
     for url, rec in after.items():  # link_map keeps the snapshot's URL order
         prev = before.get(url)
-        detail = _detail(rec.reason, rec.http_status)
+        detail = _detail(rec.result.reason, rec.result.http_status)
         old_verdict = prev.effective.value if prev else None
         verdict = LinkChange(url, old_verdict, rec.effective.value, detail, rec.locations)
         was = prev.effective if prev else None
@@ -182,21 +182,28 @@ def diff(old: Snapshot, new: Snapshot, *, top_movers: int = TOP_MOVERS) -> RunDi
         if rec.effective is Effective.SUSPECT and (was is None or not was.is_problem):
             newly_suspect.append(verdict)
         if prev is None:
-            links_added.append(LinkChange(url, None, rec.status.value, detail, rec.locations))
+            links_added.append(
+                LinkChange(url, None, rec.result.status.value, detail, rec.locations)
+            )
             continue
         if prev.effective.is_problem and rec.effective in _HEALTHY:
             recovered.append(verdict)
         if rec.effective is Effective.REDIRECTED and (
-            prev.effective is not Effective.REDIRECTED or prev.final_url != rec.final_url
+            prev.effective is not Effective.REDIRECTED
+            or prev.result.final_url != rec.result.final_url
         ):
-            old_target = prev.final_url if prev.effective is Effective.REDIRECTED else None
-            redirects.append(LinkChange(url, old_target, rec.final_url, detail, rec.locations))
-        if prev.status is not rec.status:
+            old_target = prev.result.final_url if prev.effective is Effective.REDIRECTED else None
+            redirects.append(
+                LinkChange(url, old_target, rec.result.final_url, detail, rec.locations)
+            )
+        if prev.result.status is not rec.result.status:
             status_changes.append(
-                LinkChange(url, prev.status.value, rec.status.value, detail, rec.locations)
+                LinkChange(
+                    url, prev.result.status.value, rec.result.status.value, detail, rec.locations
+                )
             )
     links_removed = [
-        LinkChange(url, prev.status.value, None, "", prev.locations)
+        LinkChange(url, prev.result.status.value, None, "", prev.locations)
         for url, prev in before.items()
         if url not in after
     ]
@@ -287,7 +294,7 @@ def _change_json(c: LinkChange) -> dict[str, Any]:
         "before": c.before,
         "after": c.after,
         "detail": c.detail,
-        "locations": [location_to_json(loc) for loc in c.locations],
+        "locations": [to_json(loc) for loc in c.locations],
     }
 
 
@@ -329,8 +336,8 @@ def diff_to_json(d: RunDiff) -> dict[str, Any]:
         "newly_archived": [
             {"repo": a.repo, "full_name": a.full_name, "url": a.url} for a in d.newly_archived
         ],
-        "findings_added": [finding_to_json(f) for f in d.findings_added],
-        "findings_resolved": [finding_to_json(f) for f in d.findings_resolved],
+        "findings_added": [f.as_dict() for f in d.findings_added],
+        "findings_resolved": [f.as_dict() for f in d.findings_resolved],
         "empty": d.is_empty,
     }
 

@@ -9,7 +9,8 @@
     │   └── RegistryError           sources.yaml malformed
     ├── ConfigError                 exit 2: linkwarden.yaml / [tool.linkwarden] malformed
     ├── StateError                  exit 2: a snapshot that cannot be read or written
-    └── NetworkUnavailable          exit 3: the network itself is down; nothing was written
+    ├── NetworkUnavailable          exit 3: the network itself is down; nothing was written
+    └── OutputBusy                  exit 4: another run is writing to the same --out
 
 Per-link failures (a 404, a TLS error) are never exceptions: they are `LinkResult` values.
 """
@@ -61,3 +62,7 @@ class StateError(LinkwardenError):
 
 class NetworkUnavailable(LinkwardenError):
     exit_code = 3
+
+
+class OutputBusy(LinkwardenError):
+    exit_code = 4

@@ -7,7 +7,9 @@ Three kinds, applied in this order to each link's URL (plus two opt-in ones, bel
 2. `rename` / `redirect`: a GitHub repository the API reports under a new name (RepoRecord
    `renamed`, not disabled) gets the new OWNER/NAME, the rest of the URL kept; a URL whose
    last snapshot says `redirected` (a permanent redirect to a healthy target) becomes the
-   final URL (the original fragment kept).
+   final URL (the original fragment kept) -- only when it stays on the same site: a
+   permanent redirect to another host is never followed, it becomes a note in the plan
+   ("check it by hand"), since a moved or compromised site can point anywhere.
 3. `https`: `http://` becomes `https://` only when the snapshot shows the https URL healthy
    (the checker's suggestion, the redirect's target, or the https URL itself checked `ok`).
 
@@ -17,8 +19,10 @@ the repository LW408 found (see addcode.py for where it goes).
 
 Everything else stays byte for byte: the URL is replaced only where it stands on its own
 line (never inside a longer URL), line endings and encoding are kept, and a link whose
-text cannot be found exactly as extracted is left alone. Applying the plan to its own
-output changes nothing more, since every target is a final URL.
+text cannot be found exactly as extracted is left alone. Lines are counted exactly as
+extraction counts them (`split_lines`: `\n`, `\r\n` or `\r`, nothing else), so a link's
+line number names the line that is edited whatever other characters the file holds.
+Applying the plan to its own output changes nothing more, since every target is a final URL.
 """
 
 from __future__ import annotations
@@ -29,10 +33,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ._quarantine import Effective
 from .addcode import insertions
-from .model import ExtractedList, Link, Status
-from .state import LinkRecord, Snapshot
+from .model import Effective, ExtractedList, Link, Status
+from .state.snapshot import LinkRecord, Snapshot
 from .urls import badge_repo, github_repo, https_upgrade, normalize
 
 # Characters that may stand in a URL as written in Markdown or HTML; a match must not be
@@ -63,6 +66,7 @@ class FilePlan:
     original: str
     fixed: str
     fixes: tuple[Fix, ...]
+    notes: tuple[str, ...] = ()  # what was deliberately not rewritten, and why
 
     @property
     def changed(self) -> bool:
@@ -78,8 +82,8 @@ def unified_diff(before: str, after: str, path: str) -> str:
         return ""
     out: list[str] = []
     for line in difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        split_lines(before),
+        split_lines(after),
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     ):
@@ -90,7 +94,38 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(out)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` with their endings, broken where extraction breaks them (`\n`,
+    `\r\n`, `\r`) and nowhere else: unlike `str.splitlines`, not at U+2028, a form feed
+    or other separators, which extraction keeps inside a line."""
+    return _LINE.findall(text)
+
+
 # ----------------------------------------------------------------------------- evidence
+
+
+def _site(url: str) -> str:
+    """The host (and port) a URL is served from, `www.` aside: what "the same site" means."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def _offsite_redirect(url: str, record: LinkRecord | None) -> str | None:
+    """The target when the snapshot shows a permanent redirect from `url` to another site."""
+    if record is None or record.result.status is not Status.REDIRECTED:
+        return None
+    final = record.result.final_url
+    if not final or _site(final) == _site(url):
+        return None
+    return final
 
 
 def _with_fragment(target: str, original: str) -> str:
@@ -118,14 +153,16 @@ def _renamed(url: str, record: LinkRecord | None) -> tuple[str, str] | None:
 
 
 def _redirected(url: str, record: LinkRecord | None) -> tuple[str, str] | None:
-    if record is None or record.status is not Status.REDIRECTED:
+    if record is None or record.result.status is not Status.REDIRECTED:
         return None
-    if record.effective is not Effective.REDIRECTED or not record.final_url:
+    if _offsite_redirect(url, record) is not None:
+        return None  # another site: a note, never a rewrite (plan_file)
+    if record.effective is not Effective.REDIRECTED or not record.result.final_url:
         return None
-    if normalize(record.final_url) == normalize(url):
+    if normalize(record.result.final_url) == normalize(url):
         return None
-    code = f" ({record.http_status})" if record.http_status else ""
-    return _with_fragment(record.final_url, url), f"permanent redirect{code}"
+    code = f" ({record.result.http_status})" if record.result.http_status else ""
+    return _with_fragment(record.result.final_url, url), f"permanent redirect{code}"
 
 
 def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:
@@ -136,11 +173,11 @@ def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:
     record = links.get(normalize(url))
     verified = (
         record is not None
-        and record.suggestion is not None
-        and (normalize(record.suggestion) == key and record.status.is_healthy)
+        and record.result.suggestion is not None
+        and (normalize(record.result.suggestion) == key and record.result.status.is_healthy)
     )
     https_record = links.get(key)
-    if https_record is not None and https_record.status is Status.OK:
+    if https_record is not None and https_record.result.status is Status.OK:
         verified = True
     return (secure, "the https URL answers ok") if verified else None
 
@@ -228,11 +265,18 @@ def plan_file(
     Opt-in: `archive` rewrites dead links to their archived copies, `add_code` adds the
     code links LW408 found (addcode.py)."""
     links = snapshot.link_map() if snapshot else {}
-    lines = original.splitlines(keepends=True)
+    lines = split_lines(original)
     by_line: dict[int, dict[str, tuple[str, str, str]]] = {}
+    notes: list[str] = []
     for link in extracted.links:
         if not 1 <= link.line <= len(lines):
             continue
+        elsewhere = _offsite_redirect(link.url, links.get(normalize(link.url)))
+        if elsewhere is not None:
+            notes.append(
+                f"{extracted.source.shown}:{link.line}: not rewritten: {link.url} redirects "
+                f"to another site ({elsewhere}); check it by hand"
+            )
         planned = target_for(link, links, archive=archive)
         if planned is None:
             continue
@@ -260,7 +304,9 @@ def plan_file(
             fixes.append(Fix(source.name, source.shown, insertion.line, "", insertion.url,
                              "add-code", "the paper's Hugging Face page names it"))  # fmt: skip
         fixes.sort(key=lambda f: f.line)
-    return FilePlan(extracted.source.shown, original, "".join(lines), tuple(fixes))
+    return FilePlan(
+        extracted.source.shown, original, "".join(lines), tuple(fixes), tuple(dict.fromkeys(notes))
+    )
 
 
 def summarize(plans: Iterable[FilePlan]) -> str:

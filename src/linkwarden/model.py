@@ -7,11 +7,22 @@ produced, they return new values. The flow is one way::
     Link.url ──check──► LinkResult            (keyed by urls.normalize(url))
     Link.url ──enrich──► ArxivRecord / RepoRecord
     all of the above ──rules──► Finding
+
+The run snapshot (`linkwarden.state`) stores these same records; its JSON codec and JSON
+Schema are derived from the fields below, so a field added here is saved, read back and
+described without another edit. Field metadata steers that derivation:
+
+- `"json"`: the key in JSON when it differs from the field name (`list_name` -> `list`);
+- `"format": "time"`: a `YYYY-MM-DDTHH:MM:SSZ` time stamp (see `linkwarden.clock`);
+- `"persist": False`: never saved (per-run measurements, values only reports fill in);
+- `"inline": True`: a nested record whose fields are written at the level of its owner;
+- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +43,12 @@ class Role(str, enum.Enum):
         return self.value
 
 
+# Field metadata shared by many records (see the module docstring).
+TIME: dict[str, object] = {"format": "time"}
+LIST_KEY: dict[str, object] = {"json": "list"}
+NOT_SAVED: dict[str, object] = {"persist": False}
+
+
 class Severity(str, enum.Enum):
     """How much a finding matters; `rank` orders them (error highest)."""
 
@@ -50,7 +67,7 @@ class Severity(str, enum.Enum):
 class Status(str, enum.Enum):
     """What one run observed for one URL.
 
-    A status is an observation, never a verdict over time: quarantine (state.py) decides
+    A status is an observation, never a verdict over time: quarantine (state.quarantine) decides
     whether a failure counts, the status itself is never rewritten.
     """
 
@@ -80,6 +97,30 @@ class Status(str, enum.Enum):
     def is_inconclusive(self) -> bool:
         """We could not judge the link: a wall stood in the way or we did not look."""
         return self in (Status.BLOCKED, Status.RESTRICTED, Status.SKIPPED)
+
+
+class Effective(str, enum.Enum):
+    """The verdict over time for one URL, after quarantine (`linkwarden.state.quarantine`).
+
+    `dead` is confirmed: definitive evidence, or a transient failure seen in
+    `quarantine_runs` consecutive runs. `suspect` is a failure still in quarantine, reported
+    as a warning with its history. The other values mirror the observed status.
+    """
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    DEAD = "dead"
+    SUSPECT = "suspect"
+    BLOCKED = "blocked"
+    RESTRICTED = "restricted"
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def is_problem(self) -> bool:
+        return self in (Effective.DEAD, Effective.SUSPECT)
 
 
 class LinkFlag(str, enum.Enum):
@@ -204,16 +245,43 @@ class Diagnostic:
 class Entry:
     """One item of a list: usually a paper, sometimes a dataset, tool or person."""
 
-    list_name: str
-    path: str
-    index: int  # 0-based position in the list; Link.entry refers to it
+    list_name: str = field(metadata=LIST_KEY)
+    # Snapshots written before the run state was split kept no path, index or end line.
+    path: str = field(metadata={"missing": ""})
+    index: int = field(metadata={"missing": 0})  # 0-based position; Link.entry refers to it
     title: str
     line: int
-    end_line: int
+    end_line: int = field(metadata={"missing": 0})
     section: tuple[str, ...] = ()
     venue: str | None = None
     year: int | None = None
     text: str = ""  # the entry's plain text (for notes such as "code coming soon")
+
+    def key(self) -> tuple[str, str]:
+        """Identity across runs: the list and the title (lines move when entries are added)."""
+        return (self.list_name, " ".join(self.title.split()).casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """One place a URL stands in a list (and, in reports, that line's upstream address)."""
+
+    list_name: str = field(metadata=LIST_KEY)
+    path: str
+    line: int
+    role: Role = Role.OTHER
+    entry: str | None = None  # the entry's title
+    text: str = ""  # the link text
+    column: int = 0
+    # https://github.com/OWNER/NAME/blob/BRANCH/PATH#Lnn: reports fill it from the upstream
+    href: str | None = field(default=None, metadata=NOT_SAVED, compare=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.list_name)
 
 
 @dataclass(frozen=True)
@@ -281,8 +349,10 @@ class LinkResult:
     chain: tuple[Hop, ...] = ()
     reason: str = ""
     error_kind: ErrorKind | None = None
-    elapsed_ms: float = 0.0
-    checked_at: str = ""  # ISO 8601, UTC
+    # A measurement of this attempt, not part of what was observed: never saved, and two
+    # results that differ only in it are equal.
+    elapsed_ms: float = field(default=0.0, metadata=NOT_SAVED, compare=False)
+    checked_at: str = field(default="", metadata=TIME)  # linkwarden.clock.format_time
     content_type: str | None = None
     title: str | None = None
     suggestion: str | None = None  # a URL to use instead, when one is known to be healthy
@@ -308,8 +378,8 @@ class ArxivRecord:
     latest_version: int
     title: str
     authors: tuple[str, ...] = ()
-    published: str = ""
-    updated: str = ""
+    published: str = field(default="", metadata=TIME)
+    updated: str = field(default="", metadata=TIME)
     comment: str | None = None
     journal_ref: str | None = None
     primary_category: str | None = None
@@ -376,7 +446,7 @@ class Finding:
     rule: str  # short name, e.g. empty-link
     severity: Severity
     message: str
-    list_name: str
+    list_name: str = field(metadata=LIST_KEY)
     path: str
     line: int
     url: str | None = None
@@ -416,3 +486,100 @@ class Enrichment:
     archives: dict[str, ArchivedCopy | None] = field(default_factory=dict)  # by normalised URL
     paper_code: dict[str, PaperCode | None] = field(default_factory=dict)  # by bare arXiv ID
     paper_code_asked_at: dict[str, str] = field(default_factory=dict)  # arXiv ID -> ISO time
+
+    def for_link(
+        self,
+        arxiv_id: str | None,
+        repo: str | None,
+        *,
+        url: str | None = None,
+        doi: str | None = None,
+        note: str | None = None,
+    ) -> LinkEnrichment | None:
+        """What this run learned about one link's paper (`arxiv_id`, bare) and repository
+        (`repo`, OWNER/NAME as linked), and from the registries about its DOI (`doi`),
+        OpenReview note (`note`), archived copy (`url`, normalised) and the code its paper
+        page names; None when nobody was asked about any of them."""
+        known_id = arxiv_id if arxiv_id is not None and arxiv_id in self.arxiv else None
+        name = repo.lower() if repo is not None and repo.lower() in self.repos else None
+        doi = doi if doi is not None and doi in self.dois else None
+        note = note if note is not None and note in self.openreview else None
+        archived = url is not None and url in self.archives
+        asked = self.paper_code_asked_at.get(arxiv_id) if arxiv_id is not None else None
+        if known_id is None and name is None and not (doi or note or archived or asked):
+            return None
+        return LinkEnrichment(
+            arxiv_id=known_id,
+            arxiv=self.arxiv[known_id] if known_id is not None else None,
+            repo=name,
+            repository=self.repos[name] if name is not None else None,
+            doi=doi,
+            doi_record=self.dois[doi] if doi is not None else None,
+            openreview_id=note,
+            openreview=self.openreview[note] if note is not None else None,
+            archive_asked=archived,
+            archive=self.archives[url] if archived and url is not None else None,
+            code_asked_at=asked,
+            code=self.paper_code.get(arxiv_id) if asked and arxiv_id is not None else None,
+        )
+
+    @classmethod
+    def gather(
+        cls, parts: Iterable[LinkEnrichment | None], notes: tuple[str, ...] = ()
+    ) -> Enrichment:
+        """The run-wide metadata back from its per-link parts (the first answer per key)."""
+        arxiv: dict[str, ArxivRecord | None] = {}
+        repos: dict[str, RepoRecord | None] = {}
+        dois: dict[str, RegistryRecord | None] = {}
+        notes_by_id: dict[str, RegistryRecord | None] = {}
+        code: dict[str, PaperCode | None] = {}
+        asked: dict[str, str] = {}
+        for part in parts:
+            if part is None:
+                continue
+            if part.arxiv_id:
+                arxiv.setdefault(part.arxiv_id, part.arxiv)
+            if part.repo:
+                repos.setdefault(part.repo.lower(), part.repository)
+            if part.doi:
+                dois.setdefault(part.doi, part.doi_record)
+            if part.openreview_id:
+                notes_by_id.setdefault(part.openreview_id, part.openreview)
+            if part.code_asked_at and part.code is not None:  # found code (None: no ID here)
+                code.setdefault(part.code.arxiv_id, part.code)
+                asked.setdefault(part.code.arxiv_id, part.code_asked_at)
+        return cls(
+            arxiv=arxiv, repos=repos, notes=notes, dois=dois, openreview=notes_by_id,
+            paper_code=code, paper_code_asked_at=asked,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEnrichment:
+    """The part of a run's `Enrichment` about one link: its paper and its repository.
+
+    `arxiv_id` / `repo` are set when the API was asked; a set key with a None record means
+    the API said the paper or repository does not exist.
+    """
+
+    arxiv_id: str | None = None
+    arxiv: ArxivRecord | None = None
+    repo: str | None = None  # lower-case OWNER/NAME as linked
+    repository: RepoRecord | None = None
+    # Past the walls (docs/enrichment.md), same convention: a key set means asked.
+    doi: str | None = None  # the canonical DOI the link carries
+    doi_record: RegistryRecord | None = None
+    openreview_id: str | None = None
+    openreview: RegistryRecord | None = None
+    archive_asked: bool = False  # the Wayback Machine was asked (remembered while dead)
+    archive: ArchivedCopy | None = None
+    code_asked_at: str | None = field(default=None, metadata=TIME)  # the paper page, when
+    code: PaperCode | None = None  # what the paper page names (re-asked after reask_days)
+
+    @property
+    def arxiv_gone(self) -> bool:
+        return self.arxiv_id is not None and self.arxiv is None
+
+    @property
+    def repo_gone(self) -> bool:
+        return self.repo is not None and self.repository is None

@@ -5,10 +5,15 @@ report folder, each written atomically::
 
     DIFF.md, diff.json   when a previous snapshot exists (removed otherwise: they would
                          describe another pair of runs)
-    history.csv          one row per run
     REPORT.md, report.html, report.sarif   via linkwarden.report.write_reports
-    latest.json          last, so a run that dies half-way leaves the previous snapshot,
-                         and the next run diffs against it again
+    latest.json          after the reports, so a run that dies half-way leaves the previous
+                         snapshot, and the next run diffs against it again
+    history.csv          one row per run, put in place only after latest.json: a run killed
+                         before its snapshot leaves no row (the reports' trend chart reads
+                         the new history from its staged file)
+
+The caller holds the folder's lock for the whole run (`state.lock.exclusive_out`: one
+writer per `--out`, temporaries of a killed run swept first).
 
 `previous_snapshot` and `reuse_for_max_age` serve `--max-age` before checking starts.
 """
@@ -21,20 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .clock import utc_now
 from .config import Settings
 from .diff import RunDiff, diff, dumps_diff, exit_code_for
 from .model import Enrichment, ExtractedList, Finding, LinkResult
 from .report.diff_markdown import render_diff_markdown
-from .state import (
-    Snapshot,
-    append_history,
-    atomic_write_text,
-    build_snapshot,
-    load_snapshot,
-    reusable_results,
-    utc_now,
-    write_snapshot,
-)
+from .state.atomic import atomic_write_text, commit, discard
+from .state.codec import load_snapshot, write_snapshot
+from .state.history import stage_history
+from .state.policy import build_snapshot, reusable_results
+from .state.snapshot import Snapshot
 
 LATEST = "latest.json"
 DIFF_MD = "DIFF.md"
@@ -54,7 +55,7 @@ class SavedRun:
     @property
     def path(self) -> Path:
         """Where the snapshot was written (OUT/latest.json)."""
-        return self.written[-1]
+        return next(p for p in self.written if p.name == LATEST)
 
     def exit_code(self, fail_on: str) -> int:
         """0 or 1 per `--fail-on` (see diff.exit_code_for)."""
@@ -109,16 +110,25 @@ def save_run(
         for stale in (DIFF_MD, DIFF_JSON):
             with contextlib.suppress(FileNotFoundError):
                 (out / stale).unlink()
-    append_history(out / HISTORY, snapshot)
-    written.append(out / HISTORY)
-    written += _write_reports(out, snapshot, changes, duration_seconds)
-    write_snapshot(out / LATEST, snapshot)
+    staged_history = stage_history(out / HISTORY, snapshot)
+    try:
+        written += _write_reports(out, snapshot, changes, duration_seconds, staged_history)
+        write_snapshot(out / LATEST, snapshot)
+    except BaseException:
+        discard(staged_history)
+        raise
     written.append(out / LATEST)
+    commit(staged_history, out / HISTORY)
+    written.append(out / HISTORY)
     return SavedRun(snapshot, previous, changes, tuple(written))
 
 
 def _write_reports(
-    out: Path, snapshot: Snapshot, changes: RunDiff | None, duration_seconds: float | None
+    out: Path,
+    snapshot: Snapshot,
+    changes: RunDiff | None,
+    duration_seconds: float | None,
+    history_csv: Path,
 ) -> list[Path]:
     """The people's and machines' reports, when the report package is installed."""
     try:
@@ -130,7 +140,7 @@ def _write_reports(
             out,
             snapshot,
             changes,
-            history_csv=out / HISTORY,
+            history_csv=history_csv,
             duration_seconds=duration_seconds,
         )
     )

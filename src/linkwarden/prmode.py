@@ -31,19 +31,17 @@ from .errors import StateError
 from .findings import new_findings, sorted_findings
 from .gitdiff import ChangedLines, changed_lines
 from .model import (
-    ArxivRecord,
     Enrichment,
     ExtractedList,
     Finding,
     Link,
     LinkResult,
-    RepoRecord,
     Severity,
     Via,
 )
 from .report.annotations import render_annotations
 from .report.step_summary import render_step_summary
-from .state import Snapshot
+from .state.snapshot import Snapshot
 from .urls import checkable_urls, github_repo
 
 PR_FAIL_ON_DEFAULT = "new"
@@ -74,7 +72,7 @@ class PrScope:
         """The committed snapshot's observations, for every URL not re-checked."""
         if self.previous is None:
             return {}
-        return {r.url: r.to_result(via=Via.SNAPSHOT) for r in self.previous.links}
+        return {r.url: replace(r.result, via=Via.SNAPSHOT) for r in self.previous.links}
 
     def with_snapshot_metadata(self, enrichment: Enrichment) -> Enrichment:
         """arXiv and GitHub metadata this run did not fetch, taken from the snapshot.
@@ -84,20 +82,11 @@ class PrScope:
         """
         if self.previous is None:
             return enrichment
-        arxiv: dict[str, ArxivRecord | None] = {}
-        repos: dict[str, RepoRecord | None] = {}
-        for record in self.previous.links:
-            e = record.enrichment
-            if e is None:
-                continue
-            if e.arxiv_id:
-                arxiv.setdefault(e.arxiv_id, e.arxiv)
-            if e.repo:
-                repos.setdefault(e.repo, e.repository)
+        known = self.previous.enrichment()
         return replace(
             enrichment,
-            arxiv={**arxiv, **enrichment.arxiv},
-            repos={**repos, **enrichment.repos},
+            arxiv={**known.arxiv, **enrichment.arxiv},
+            repos={**known.repos, **enrichment.repos},
         )
 
     # ------------------------------------------------------------------ findings

@@ -91,6 +91,28 @@ def load_registry(registry: Path = DEFAULT_REGISTRY) -> list[SourceList]:
     return lists
 
 
+def _glob(pattern: str) -> list[Path]:
+    """The paths `pattern` matches (`*`, `?`, `[...]`, `**` for any depth), sorted.
+
+    Walked with pathlib, which never descends into a symlinked directory while matching
+    `**`: `glob.glob(recursive=True)` follows such links, so one link to a parent folder
+    made it walk forever. Like `glob.glob`, hidden names (a leading dot) match only when the
+    pattern names one.
+    """
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate([*parts, "*"]) if glob.has_magic(part))
+    base = Path(*parts[:fixed]) if fixed else Path()
+    rest = parts[fixed:]
+    if not rest:
+        return [base] if base.exists() else []
+    hidden_asked = any(part.startswith(".") for part in rest)
+    return sorted(
+        match
+        for match in base.glob(str(Path(*rest)))
+        if hidden_asked or not any(n.startswith(".") for n in match.relative_to(base).parts)
+    )
+
+
 def resolve_paths(
     patterns: list[str], registry: list[SourceList] | None = None
 ) -> list[SourceList]:
@@ -103,7 +125,7 @@ def resolve_paths(
     for pattern in patterns:
         path = Path(pattern)
         if any(ch in pattern for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+            matches = _glob(pattern)
             files = [m for m in matches if m.is_file()]
             if not files:
                 raise SourceNotFound("no file matches this pattern", path=pattern)

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, urljoin, urlsplit
 
 import anyio
 import httpx
 
+from ..clock import now_stamp
 from ..config import CheckSettings
 from ..model import ErrorKind, Hop, LinkResult, Status, Via
 from ..urls import host_of, normalize
@@ -66,10 +66,6 @@ def make_client(transport: httpx.AsyncBaseTransport, settings: CheckSettings) ->
         timeout=httpx.Timeout(settings.timeout, pool=None),
         trust_env=False,
     )
-
-
-def _now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class UrlChecker:
@@ -266,7 +262,7 @@ class UrlChecker:
     async def check(self, url: str) -> LinkResult:
         """The verdict for one normalised URL. Never raises for a per-link failure."""
         started = time.perf_counter()
-        checked_at = _now_iso()
+        checked_at = now_stamp()
         scheme = urlsplit(url).scheme.lower()
         if scheme not in SUPPORTED_SCHEMES:
             result = LinkResult(

@@ -37,8 +37,12 @@ def collector_paused() -> Iterator[None]:
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    """The config file the command line names, or the one found in the working directory."""
-    return load_settings(getattr(args, "config", None))
+    """The config file the command line names, or the one found in the working directory.
+
+    In PR mode the checked-out tree is the contributor's: a config found in it may not
+    move the token or open the private-address guard (`config.TRUSTED_ONLY`)."""
+    pr_mode = bool(getattr(args, "changed_since", None))
+    return load_settings(getattr(args, "config", None), trust_found=not pr_mode)
 
 
 def extract_texts(texts: Iterable[SourceText]) -> list[ExtractedList]:

@@ -15,15 +15,15 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
 
 from ..config import Settings
-from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, RepoRecord, Role
-from ..state import Snapshot
+from ..model import ArxivRecord, Enrichment, Entry, ExtractedList, LinkResult, Role
+from ..state.snapshot import Snapshot
 from ..titles import normalize_title, titles_match
 from ..urls import arxiv_ref, badge_repo, canonical_id, github_repo, normalize
 from ._inputs import selected_lists, settings_for
@@ -35,17 +35,11 @@ CSV_COLUMNS = (
 
 
 def _enrichment_from_snapshot(snapshot: Snapshot) -> Enrichment:
+    known = snapshot.enrichment()
     arxiv: dict[str, ArxivRecord | None] = {}
-    repos: dict[str, RepoRecord | None] = {}
-    for record in snapshot.links:
-        e = record.enrichment
-        if e is None:
-            continue
-        if e.arxiv_id:
-            arxiv.setdefault(canonical_id(e.arxiv_id) or e.arxiv_id, e.arxiv)
-        if e.repo:
-            repos.setdefault(e.repo.lower(), e.repository)
-    return Enrichment(arxiv=arxiv, repos=repos, notes=snapshot.run.notes)
+    for key, record in known.arxiv.items():
+        arxiv.setdefault(canonical_id(key) or key, record)
+    return replace(known, arxiv=arxiv)
 
 
 def _entry_arxiv(listing: ExtractedList, entry: Entry, enrichment: Enrichment) -> str | None:
@@ -166,6 +160,19 @@ def write_json(records: Sequence[dict[str, Any]], out: TextIO) -> None:
     out.write("\n")
 
 
+# What a spreadsheet takes for the start of a formula (or of a cell it splits): a cell
+# beginning so is read as text only behind a leading apostrophe (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: object) -> object:
+    """`cell`, with a leading `'` when it is text a spreadsheet would run as a formula
+    (titles, journal references and list names come from lists and APIs anyone can edit)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -173,18 +180,17 @@ def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
         paper = r["arxiv"] or {}
         found = [x for x in r["repos"] if x.get("full_name")]
         statuses = Counter(link["status"] for link in r["links"])
-        writer.writerow(
-            [
-                r["title"], r["arxiv_id"] or "", paper.get("title", ""),
-                paper.get("latest_version", ""), paper.get("published", ""),
-                paper.get("primary_category") or "", paper.get("journal_ref") or "",
-                ";".join(x.get("full_name") or x["repo"] for x in r["repos"]),
-                ";".join(str(x.get("stars")) for x in found),
-                ";".join(str(x.get("archived")).lower() for x in found),
-                ";".join(f"{o['list']}:{o['line']}" for o in r["occurrences"]),
-                ";".join(f"{k}={v}" for k, v in sorted(statuses.items())),
-            ]
-        )  # fmt: skip
+        row = [
+            r["title"], r["arxiv_id"] or "", paper.get("title", ""),
+            paper.get("latest_version", ""), paper.get("published", ""),
+            paper.get("primary_category") or "", paper.get("journal_ref") or "",
+            ";".join(x.get("full_name") or x["repo"] for x in r["repos"]),
+            ";".join(str(x.get("stars")) for x in found),
+            ";".join(str(x.get("archived")).lower() for x in found),
+            ";".join(f"{o['list']}:{o['line']}" for o in r["occurrences"]),
+            ";".join(f"{k}={v}" for k, v in sorted(statuses.items())),
+        ]  # fmt: skip
+        writer.writerow([spreadsheet_text(cell) for cell in row])
 
 
 def _fresh(
@@ -215,7 +221,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lists = selected_lists(args)
     snapshot = None if getattr(args, "fresh", False) else previous_snapshot(Path(args.out))
     if snapshot is not None:
-        results = {r.url: r.to_result() for r in snapshot.links}
+        results = {r.url: r.result for r in snapshot.links}
         enrichment = _enrichment_from_snapshot(snapshot)
         print(f"linkwarden catalog: statuses from {Path(args.out) / 'latest.json'}", file=err)
     else:

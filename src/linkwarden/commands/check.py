@@ -5,7 +5,8 @@ The stages, each its own function so that others can slot in between them::
     load_lists ─► link_urls ─► check_links ─► (enrichment) ─► evaluate_rules ─► persist
 
 Exit codes: 0 nothing to fail on; 1 error-severity findings; 2 input/config errors;
-3 network unavailable (nothing written: the previous report stays byte-identical).
+3 network unavailable (nothing written: the previous report stays byte-identical);
+4 another run is writing to the same `--out` (nothing written).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import anyio
 
 from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
-from ..errors import LinkwardenError, NetworkUnavailable
+from ..errors import LinkwardenError, NetworkUnavailable, OutputBusy
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
 from ..urls import checkable_urls, normalize
 from ._inputs import selected_lists, settings_for
@@ -37,7 +38,7 @@ from ._inputs import selected_lists, settings_for
 if TYPE_CHECKING:
     from ..persist import SavedRun
     from ..prmode import PrScope
-    from ..state import Snapshot
+    from ..state.snapshot import Snapshot
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -151,7 +152,7 @@ def registry_lookups(
     only: Sequence[str] | None = None,
 ) -> Enrichment:
     """The registries' answers added to `enrichment` (`only`: the links of these URLs)."""
-    from ..state import utc_now
+    from ..clock import utc_now
     from .pastwall import past_walls, pr_scope_settings, with_links_of
 
     if only is not None:  # PR mode: no paper pages (an entry's code may stand unchanged)
@@ -321,8 +322,8 @@ def pr_scope(
 def reused_results(previous: Snapshot | None, max_age: Any) -> dict[str, LinkResult]:
     if max_age is None:
         return {}
+    from ..clock import utc_now
     from ..persist import reuse_for_max_age
-    from ..state import utc_now
 
     return reuse_for_max_age(previous, max_age, utc_now())
 
@@ -345,11 +346,33 @@ def summary_line(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The command; a full run holds `--out` for itself (one writer per folder, exit 4
+    for a second one). PR mode writes nothing there and takes no lock."""
+    if getattr(args, "changed_since", None):
+        return _run(args, out, err)
+    from ..state.lock import exclusive_out
+
+    try:
+        with exclusive_out(Path(getattr(args, "out", None) or DEFAULT_OUT)):
+            return _run(args, out, err)
+    except OutputBusy as exc:
+        print(f"linkwarden: error: {exc.describe()}", file=err)
+        return exc.exit_code
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     started = time.monotonic()
     progress: ProgressSink | None = getattr(args, "progress", None)
     out_dir = Path(getattr(args, "out", None) or DEFAULT_OUT)
     try:
         settings = effective_settings(args, settings_for(args))
+        for key in settings.ignored:
+            print(
+                f"linkwarden: warning: {settings.source}: `{key}` ignored: in PR mode a "
+                "config file found in the checked-out tree may not set it; use --config "
+                "with a trusted file (docs/automation.md)",
+                file=err,
+            )
         network = network_options(args, settings.check)
         lists = load_lists(args)
         previous = load_previous(out_dir)

@@ -14,7 +14,9 @@ from typing import TextIO
 from ..diff import diff, dumps_diff, exit_code_for
 from ..errors import StateError
 from ..report.diff_markdown import render_diff_markdown
-from ..state import Snapshot, load_snapshot
+from ..state.codec import load_snapshot
+from ..state.snapshot import Snapshot
+from ..terminal import json_printable, printable_lines
 
 
 def _load(path: Path) -> Snapshot:
@@ -28,7 +30,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     old = _load(Path(args.old))
     new = _load(Path(args.new))
     changes = diff(old, new, top_movers=args.top)
-    out.write(dumps_diff(changes) if args.format == "json" else render_diff_markdown(changes))
+    # Titles and URLs come from lists and servers: no escape sequence reaches the terminal.
+    if args.format == "json":
+        out.write(json_printable(dumps_diff(changes)))
+    else:
+        out.write(printable_lines(render_diff_markdown(changes)))
     code = exit_code_for(changes, new.findings, args.fail_on)
     if code:
         added = sum(1 for f in changes.findings_added if f.severity.value == "error")

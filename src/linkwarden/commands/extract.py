@@ -18,10 +18,12 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import LinkwardenError
 from ..extract import JSON_VERSION, extracted_as_dict
 from ..model import ExtractedList
+from ..terminal import json_printable, printable
 from ._inputs import selected_lists
 
 EXIT_OK = 0
@@ -36,13 +38,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if getattr(args, "format", "table") == "json":
         document = {"version": JSON_VERSION, "lists": [extracted_as_dict(x) for x in lists]}
-        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_printable(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
     else:
         _print_tables(lists, out, tty=bool(getattr(args, "is_tty", False)))
     for extracted in lists:
         for diagnostic in extracted.diagnostics:
-            print(f"{diagnostic.path}:{diagnostic.line}: warning: {diagnostic.message}", file=err)
-        print(summary_line(extracted), file=err)
+            line = f"{diagnostic.path}:{diagnostic.line}: warning: {diagnostic.message}"
+            print(printable(line), file=err)
+        print(printable(summary_line(extracted)), file=err)
     return EXIT_OK
 
 
@@ -63,7 +66,10 @@ def _print_tables(lists: list[ExtractedList], out: TextIO, *, tty: bool) -> None
     console = Console(file=out, width=None if tty else 200, highlight=False, soft_wrap=False,
                       force_terminal=False if not tty else None)  # fmt: skip
     for extracted in lists:
-        table = Table(title=f"{extracted.source.shown} ({extracted.source.name})", expand=False)
+        # Every cell is plain Text with control characters escaped: a title is neither
+        # rich markup (`[link=...]`) nor a terminal escape sequence.
+        title = printable(f"{extracted.source.shown} ({extracted.source.name})")
+        table = Table(title=Text(title), expand=False)
         table.add_column("line", justify="right")
         table.add_column("role")
         table.add_column("url", overflow="fold")
@@ -74,11 +80,12 @@ def _print_tables(lists: list[ExtractedList], out: TextIO, *, tty: bool) -> None
             flags = sorted(flag.value for flag in link.flags)
             if link.wrapper:
                 flags.append("wrapped")
-            table.add_row(
+            cells = (
                 str(link.line),
                 link.role.value,
                 link.url or "(empty)",
                 entry.title if entry is not None else "",
                 ",".join(flags),
             )
+            table.add_row(*(Text(printable(cell)) for cell in cells))
         console.print(table)

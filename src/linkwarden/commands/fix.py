@@ -14,7 +14,8 @@ from typing import TextIO
 from ..errors import BadSourceFile, SourceNotFound
 from ..fix import FilePlan, plan_file
 from ..sources import SourceText, read_source, select_sources
-from ..state import atomic_write_text, load_snapshot
+from ..state.atomic import atomic_write_text
+from ..state.codec import load_snapshot
 from ._inputs import extract_texts
 
 
@@ -48,6 +49,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             extracted, _original_text(text), snapshot,
             archive=getattr(args, "archive", False), add_code=getattr(args, "add_code", False),
         )  # fmt: skip
+        for note in plan.notes:
+            err.write(f"linkwarden fix: {note}\n")
         if plan.changed:
             plans.append(plan)
             out.write(plan.unified_diff())

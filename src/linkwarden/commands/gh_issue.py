@@ -14,7 +14,8 @@ from typing import TextIO
 from ..errors import ConfigError, InputError
 from ..model import Severity, Upstream
 from ..report.issue import fold_diff
-from ..state import Snapshot, load_snapshot
+from ..state.codec import load_snapshot
+from ..state.snapshot import Snapshot
 from ..tracking import (
     DEFAULT_API_URL,
     GitHubTarget,

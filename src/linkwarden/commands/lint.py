@@ -21,6 +21,7 @@ from ..config import Settings
 from ..errors import LinkwardenError
 from ..model import ExtractedList, Finding, Severity
 from ..rules import evaluate, finding_as_dict, validate_overrides
+from ..terminal import json_printable, printable
 from ._inputs import selected_lists, settings_for
 
 EXIT_OK = 0
@@ -29,8 +30,11 @@ JSON_VERSION = 1
 
 
 def format_text(finding: Finding) -> str:
+    """One line per finding; control characters in the path, message or suggestion are
+    shown as escapes (`terminal.printable`), so no file name or title can start a line
+    of its own (a `::error` command in a CI log) or drive the terminal."""
     line = f"{finding.path}:{finding.line}: {finding.code} [{finding.severity}] {finding.message}"
-    return f"{line} -> {finding.suggestion}" if finding.suggestion else line
+    return printable(f"{line} -> {finding.suggestion}" if finding.suggestion else line)
 
 
 def summarize(lists: Sequence[ExtractedList], findings: Sequence[Finding]) -> dict[str, int]:
@@ -80,7 +84,7 @@ def run(
             "summary": summary,
             "findings": [finding_as_dict(f) for f in findings],
         }
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     else:
         for finding in findings:
             out.write(format_text(finding) + "\n")

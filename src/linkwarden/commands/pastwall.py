@@ -19,15 +19,23 @@ from typing import TYPE_CHECKING
 import anyio
 import httpx
 
-from .._quarantine import Effective, judge
 from ..check import NetworkOptions, build_transport
 from ..config import USER_AGENT, Settings
-from ..model import API_VIAS, Enrichment, ExtractedList, LinkResult, RepoRecord, Status
+from ..model import (
+    API_VIAS,
+    Effective,
+    Enrichment,
+    ExtractedList,
+    LinkResult,
+    RepoRecord,
+    Status,
+)
+from ..state.quarantine import judge
 from ..urls import normalize
 
 if TYPE_CHECKING:
     from ..enrich.pastwall import PastWallOutcome, Remembered
-    from ..state import LinkRecord, Snapshot
+    from ..state.snapshot import LinkRecord, Snapshot
 
 def last_healthy(record: LinkRecord | None) -> str | None:
     """When the previous snapshot last saw the URL healthy (its history, newest first)."""
@@ -65,7 +73,7 @@ def remembered_from(previous: Snapshot | None) -> Remembered:
 
     if previous is None:
         return Remembered()
-    from ..state import remembered_registry_answers
+    from ..state.policy import remembered_registry_answers
 
     archives, paper_code = remembered_registry_answers(previous)
     return Remembered(archives=archives, paper_code=paper_code)

@@ -27,6 +27,7 @@ import arxiv
 import httpx
 
 from ..check import NameNotResolved, NetworkOptions, TargetRefused, build_transport
+from ..clock import format_time
 from ..config import ArxivSettings
 from ..model import ArxivRecord
 from ..urls import canonical_id
@@ -135,8 +136,8 @@ def _record(result: arxiv.Result) -> tuple[str, ArxivRecord] | None:
         latest_version=int(m.group("v") or 1),
         title=" ".join(str(result.title).split()),
         authors=tuple(str(a.name) for a in result.authors),
-        published=result.published.isoformat() if result.published else "",
-        updated=result.updated.isoformat() if result.updated else "",
+        published=format_time(result.published) if result.published else "",
+        updated=format_time(result.updated) if result.updated else "",
         comment=result.comment or None,
         journal_ref=result.journal_ref or None,
         primary_category=result.primary_category or None,

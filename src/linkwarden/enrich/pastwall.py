@@ -25,6 +25,7 @@ from typing import Any
 import anyio
 import httpx
 
+from ..clock import format_time, parse_time
 from ..config import USER_AGENT, Settings
 from ..model import (
     ArchivedCopy,
@@ -60,18 +61,6 @@ class PastWallOutcome:
     requests: dict[str, int] = field(default_factory=dict)  # requests sent, per source
 
 
-def _parse(iso: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def fresh_code(
     remembered: Mapping[str, tuple[PaperCode | None, str]], now: datetime, reask_days: float
 ) -> dict[str, tuple[PaperCode | None, str]]:
@@ -79,7 +68,7 @@ def fresh_code(
     limit = now - timedelta(days=reask_days)
     fresh: dict[str, tuple[PaperCode | None, str]] = {}
     for arxiv_id, (answer, asked_at) in remembered.items():
-        when = _parse(asked_at)
+        when = parse_time(asked_at)
         if when is not None and limit < when <= now + timedelta(minutes=5):
             fresh[arxiv_id] = (answer, asked_at)
     return fresh
@@ -160,7 +149,7 @@ async def look_past_walls(
     async def huggingface() -> None:
         outcome = await find_code(to_ask_code, settings.huggingface, http)
         code.update(outcome.records)
-        asked_at.update({i: _iso(now) for i in outcome.records})
+        asked_at.update({i: format_time(now) for i in outcome.records})
         notes.extend(outcome.notes)
 
     jobs: list[Callable[[], Coroutine[Any, Any, None]]] = []

@@ -9,15 +9,11 @@ inside a live repository, and badges, are left to the HTTP checker.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
 
 from .. import urls
+from ..clock import now_stamp
 from ..model import Enrichment, ErrorKind, LinkResult, Status, Via
 from .collect import ArxivLink, RepoLink, is_repo_root
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _verdict(
@@ -90,7 +86,7 @@ def results_for(
     arxiv_items: Sequence[ArxivLink], repo_items: Sequence[RepoLink], enrichment: Enrichment
 ) -> dict[str, LinkResult]:
     """LinkResults for every URL the APIs verified, keyed by normalised URL."""
-    when = _now()
+    when = now_stamp()
     results: dict[str, LinkResult] = {}
     for item in arxiv_items:
         result = _arxiv_result(item, enrichment, when)

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..diff import RunDiff
-from ..state import Snapshot, atomic_write_chunks
+from ..state.atomic import atomic_write_chunks
+from ..state.snapshot import Snapshot
 from .annotations import render_annotations
 from .build import build_report_data, default_rules, rule_infos
 from .history import parse_history

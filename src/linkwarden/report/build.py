@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 from ..diff import RunDiff
-from ..model import Finding, Severity, Status, Upstream
+from ..model import Finding, Location, Severity, Status, Upstream
 from ..rules.base import Rule
-from ..state import LinkRecord, Snapshot, SourceInfo
+from ..state.snapshot import LinkRecord, Snapshot, SourceInfo
 from ..urls import arxiv_ref, normalize
 from .view import (
     SEVERITY_ORDER,
@@ -28,7 +28,6 @@ from .view import (
     LinkRow,
     LinkSummary,
     ListHealth,
-    Location,
     PaperRow,
     RegistryRow,
     RepoRow,
@@ -40,16 +39,12 @@ RULES_DOC = "https://github.com/linkwarden-dev/linkwarden/blob/main/docs/rules.m
 
 
 def _upstreams(sources: Iterable[SourceInfo]) -> dict[str, Upstream]:
-    return {
-        s.name: Upstream(s.upstream.repo, s.upstream.branch, s.upstream.path)
-        for s in sources
-        if s.upstream is not None
-    }
+    return {s.name: s.upstream for s in sources if s.upstream is not None}
 
 
 def _location(list_name: str, path: str, line: int, ups: dict[str, Upstream]) -> Location:
     upstream = ups.get(list_name)
-    return Location(list_name, path, line, upstream.blob_url(line) if upstream else None)
+    return Location(list_name, path, line, href=upstream.blob_url(line) if upstream else None)
 
 
 def rule_infos(rules: Iterable[Rule]) -> tuple[RuleInfo, ...]:
@@ -92,19 +87,19 @@ def _link_row(record: LinkRecord, ups: dict[str, Upstream]) -> LinkRow:
     locs = record.locations
     return LinkRow(
         url=record.url,
-        status=record.status,
-        final_url=record.final_url,
+        status=record.result.status,
+        final_url=record.result.final_url,
         locations=tuple(_location(loc.list_name, loc.path, loc.line, ups) for loc in locs),
         roles=tuple(sorted({loc.role.value for loc in locs})),
         entries=tuple(dict.fromkeys(loc.entry for loc in locs if loc.entry)),
-        http_status=record.http_status,
-        reason=record.reason,
+        http_status=record.result.http_status,
+        reason=record.result.reason,
         consecutive_failures=record.consecutive_failures,
         first_failed_at=record.first_failed_at,
         quarantined=record.quarantined,
         effective=record.effective.value,
         history=tuple(o.status.value for o in record.history),
-        suggestion=record.suggestion,
+        suggestion=record.result.suggestion,
     )
 
 
@@ -146,7 +141,7 @@ def _link_summary(records: Sequence[LinkRecord], ups: dict[str, Upstream]) -> Li
     lists: set[str] = set()
     roles: set[str] = set()
     for record in records:
-        counts[record.status] += 1
+        counts[record.result.status] += 1
         occurrences += len(record.locations)
         if record.quarantined:
             quarantined.append(_link_row(record, ups))
@@ -172,7 +167,7 @@ def _finding_row(f: Finding, ups: dict[str, Upstream], by_url: dict[str, LinkRec
             ]
             pick = same_line or list(record.locations)
             role = pick[0].role.value if pick else None
-            status = record.status.value
+            status = record.result.status.value
     return FindingRow(
         code=f.code,
         rule=f.rule,
@@ -191,7 +186,7 @@ def _list_health(snapshot: Snapshot, ups: dict[str, Upstream]) -> tuple[ListHeal
     by_status: dict[str, Counter[Status]] = defaultdict(Counter)
     for record in snapshot.links:
         for loc in record.locations:
-            by_status[loc.list_name][record.status] += 1
+            by_status[loc.list_name][record.result.status] += 1
     findings: dict[str, Counter[Severity]] = defaultdict(Counter)
     for f in snapshot.findings:
         findings[f.list_name][f.severity] += 1
@@ -300,7 +295,7 @@ def _registries(snapshot: Snapshot) -> tuple[RegistryRow, ...]:
                     verdict,
                     found is not None,
                     found.title if found else None,
-                    record.status,
+                    record.result.status,
                     record.url,
                     lists,
                 )

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..diff import LinkChange, RunDiff
-from ..model import Finding
-from ..state import Location
+from ..model import Finding, Location
 from .escape import md_link, md_text
 
 WHERE_LIMIT = 3  # locations listed per URL; the rest are counted

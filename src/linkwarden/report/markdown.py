@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from ..model import Severity, Status
+from ..model import Location, Severity, Status
 from .escape import md_code, md_link, md_text, shorten
 from .format import (
     STATUS_MARKS,
@@ -19,7 +19,7 @@ from .format import (
     text_bar,
     thousands,
 )
-from .view import FindingRow, LinkRow, Location, PaperRow, RepoRow, ReportData
+from .view import FindingRow, LinkRow, PaperRow, RepoRow, ReportData
 
 SEVERITY_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
 # Sections longer than this are folded into <details> so the page stays scannable.

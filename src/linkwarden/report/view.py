@@ -12,24 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Severity, Status
+from ..model import Location, Severity, Status
 
 STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A line of a list, with its upstream blob URL when the list's upstream is known."""
-
-    list_name: str
-    path: str
-    line: int
-    href: str | None = None  # https://github.com/OWNER/NAME/blob/BRANCH/PATH#Lnn
-
-    @property
-    def label(self) -> str:
-        return f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Quarantine: a transient failure is not called dead until it persists.
 
-Two pure functions, used by `state.build_snapshot`:
+Pure functions, used by `policy.build_snapshot`:
 
 - `judge(result, consecutive_failures, quarantine_runs)` gives a URL's `Effective` verdict.
   Definitive evidence (404/410, a deleted repository or arXiv ID, anything
@@ -15,43 +15,15 @@ Two pure functions, used by `state.build_snapshot`:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from .model import Finding, LinkResult, Severity, Status
-from .urls import normalize
-
-if TYPE_CHECKING:
-    from .state import LinkRecord
+from ..model import Effective, Finding, LinkResult, Severity, Status
+from ..urls import normalize
+from .snapshot import LinkRecord
 
 # Rule codes whose severity depends on quarantine: the link-health range.
 HEALTH_PREFIX = "LW2"
-
-
-class Effective(str, enum.Enum):
-    """The verdict over time for one URL, after quarantine.
-
-    `dead` is confirmed: definitive evidence, or a transient failure seen in
-    `quarantine_runs` consecutive runs. `suspect` is a failure still in quarantine, reported
-    as a warning with its history. The other values mirror the observed status.
-    """
-
-    OK = "ok"
-    REDIRECTED = "redirected"
-    DEAD = "dead"
-    SUSPECT = "suspect"
-    BLOCKED = "blocked"
-    RESTRICTED = "restricted"
-    SKIPPED = "skipped"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def is_problem(self) -> bool:
-        return self in (Effective.DEAD, Effective.SUSPECT)
 
 
 _MIRROR = {
@@ -106,7 +78,7 @@ def apply_quarantine(
     Other findings pass unchanged. `records` are the snapshot's link records (any order);
     `quarantine_runs` only feeds the message.
     """
-    by_url = {r.url: r for r in records if r.status.is_failure}
+    by_url = {r.url: r for r in records if r.result.status.is_failure}
     adjusted: list[Finding] = []
     for finding in findings:
         record = by_url.get(normalize(finding.url)) if finding.url else None
