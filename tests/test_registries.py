@@ -357,3 +357,17 @@ def test_registry_settings_are_validated() -> None:
 
 def test_json_fixture_helper_is_json() -> None:
     assert json.loads(js({"a": 1}).content) == {"a": 1}
+
+
+def test_an_untrusted_config_cannot_move_the_registries() -> None:
+    data = {
+        "crossref": {"api_url": "https://evil.example/crossref", "mailto": "a@b.org"},
+        "wayback": {"api_url": "https://evil.example/wayback"},
+        "huggingface": {"api_url": "https://evil.example/hf", "reask_days": 3},
+    }
+    settings = parse_settings(data, "pr-tree/linkwarden.yaml", trusted=False)
+    assert settings.crossref.api_url == CrossrefSettings().api_url
+    assert settings.wayback.api_url == WaybackSettings().api_url
+    assert settings.huggingface.api_url == HuggingFaceSettings().api_url
+    assert settings.crossref.mailto == "a@b.org" and settings.huggingface.reask_days == 3
+    assert set(settings.ignored) == {"crossref.api_url", "wayback.api_url", "huggingface.api_url"}
