@@ -17,6 +17,10 @@ described without another edit. Field metadata steers that derivation:
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
 - `"inline": True`: a nested record whose fields are written at the level of its owner;
 - `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
+
+One module although past 500 lines: it is the vocabulary every stage shares (records and
+the enums their fields take), and the walls (docs/internals.md) let it import nothing of
+ours; split, it would only add a layer of re-exports.
 """
 
 from __future__ import annotations
@@ -41,6 +45,32 @@ class Role(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class RoleSource(str, enum.Enum):
+    """What decided a link's role, from what the list says to what we guess.
+
+    `text`, `column` and `citation` are the list's own words: a "Code" label, a Code
+    column, an entry cited with its venue (so its linked title is the paper). `host`,
+    `section` and `position` are inferences (a github.com URL is code; a link under a
+    Datasets heading is a dataset; the linked title of an entry is its subject). The
+    mislabel rules (LW110-LW113) fire only on roles the list states.
+    """
+
+    TEXT = "text"
+    COLUMN = "column"
+    CITATION = "citation"
+    HOST = "host"
+    SECTION = "section"
+    POSITION = "position"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def stated(self) -> bool:
+        """The list itself says what the link is (a label, a column, a citation)."""
+        return self in (RoleSource.TEXT, RoleSource.COLUMN, RoleSource.CITATION)
 
 
 # Field metadata shared by many records (see the module docstring).
@@ -134,6 +164,7 @@ class LinkFlag(str, enum.Enum):
     NESTED = "nested"  # a link inside another link's text
     MULTILINE = "multiline"  # the destination spans lines
     UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
+    BROKEN = "broken"  # `[text] (url)`, `[[url)]`: link syntax GitHub renders as plain text
 
     def __str__(self) -> str:
         return self.value
@@ -303,6 +334,7 @@ class Link:
     badge_repo: str | None = None  # OWNER/NAME a shields.io badge counts
     syntax: str = "markdown"  # markdown | html | autolink | bare
     flags: frozenset[LinkFlag] = field(default_factory=frozenset)
+    role_source: RoleSource = RoleSource.TEXT  # what decided `role`
 
 
 @dataclass(frozen=True)
@@ -326,6 +358,8 @@ class ExtractedList:
     diagnostics: tuple[Diagnostic, ...] = ()
     content_hash: str = ""  # sha256 of the file's bytes
     line_count: int = 0
+    # the in-page anchors the list defines (GitHub's heading slugs, HTML name/id), lower case
+    anchors: frozenset[str] = frozenset()
 
     def entry_of(self, link: Link) -> Entry | None:
         return self.entries[link.entry] if link.entry is not None else None
@@ -414,6 +448,33 @@ class RepoRecord:
 
 
 @dataclass(frozen=True)
+class RegistryRecord:
+    """What a paper registry (Crossref, the DOI handle system, OpenReview) holds for one ID."""
+
+    key: str  # the canonical DOI, or the OpenReview note ID
+    registry: str  # crossref | handle | openreview
+    title: str | None = None  # None when the registry keeps no title (handles)
+    url: str | None = None  # where the identifier resolves, when the registry says
+
+
+@dataclass(frozen=True)
+class ArchivedCopy:
+    """The Wayback Machine's closest snapshot of a URL (verified to answer)."""
+
+    url: str  # https://web.archive.org/web/TIMESTAMP/ORIGINAL
+    timestamp: str  # YYYYMMDDhhmmss, as the archive writes it
+
+
+@dataclass(frozen=True)
+class PaperCode:
+    """The repository a paper page (Hugging Face) names as a paper's code."""
+
+    arxiv_id: str
+    repo_url: str  # as the page gives it
+    repo: str | None = None  # OWNER/NAME when it is a GitHub repository
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
@@ -455,19 +516,47 @@ class Enrichment:
     arxiv: dict[str, ArxivRecord | None] = field(default_factory=dict)  # by bare arXiv ID
     repos: dict[str, RepoRecord | None] = field(default_factory=dict)  # by lower OWNER/NAME
     notes: tuple[str, ...] = ()  # e.g. "GitHub metadata unknown: set GITHUB_TOKEN"
+    # Past the walls (enrich/registries.py, wayback.py, hfpapers.py); same None convention.
+    dois: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by canonical DOI
+    openreview: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by note ID
+    archives: dict[str, ArchivedCopy | None] = field(default_factory=dict)  # by normalised URL
+    paper_code: dict[str, PaperCode | None] = field(default_factory=dict)  # by bare arXiv ID
+    paper_code_asked_at: dict[str, str] = field(default_factory=dict)  # arXiv ID -> ISO time
 
-    def for_link(self, arxiv_id: str | None, repo: str | None) -> LinkEnrichment | None:
+    def for_link(
+        self,
+        arxiv_id: str | None,
+        repo: str | None,
+        *,
+        url: str | None = None,
+        doi: str | None = None,
+        note: str | None = None,
+    ) -> LinkEnrichment | None:
         """What this run learned about one link's paper (`arxiv_id`, bare) and repository
-        (`repo`, OWNER/NAME as linked); None when the APIs were asked about neither."""
+        (`repo`, OWNER/NAME as linked), and from the registries about its DOI (`doi`),
+        OpenReview note (`note`), archived copy (`url`, normalised) and the code its paper
+        page names; None when nobody was asked about any of them."""
         known_id = arxiv_id if arxiv_id is not None and arxiv_id in self.arxiv else None
         name = repo.lower() if repo is not None and repo.lower() in self.repos else None
-        if known_id is None and name is None:
+        doi = doi if doi is not None and doi in self.dois else None
+        note = note if note is not None and note in self.openreview else None
+        archived = url is not None and url in self.archives
+        asked = self.paper_code_asked_at.get(arxiv_id) if arxiv_id is not None else None
+        if known_id is None and name is None and not (doi or note or archived or asked):
             return None
         return LinkEnrichment(
             arxiv_id=known_id,
             arxiv=self.arxiv[known_id] if known_id is not None else None,
             repo=name,
             repository=self.repos[name] if name is not None else None,
+            doi=doi,
+            doi_record=self.dois[doi] if doi is not None else None,
+            openreview_id=note,
+            openreview=self.openreview[note] if note is not None else None,
+            archive_asked=archived,
+            archive=self.archives[url] if archived and url is not None else None,
+            code_asked_at=asked,
+            code=self.paper_code.get(arxiv_id) if asked and arxiv_id is not None else None,
         )
 
     @classmethod
@@ -477,6 +566,10 @@ class Enrichment:
         """The run-wide metadata back from its per-link parts (the first answer per key)."""
         arxiv: dict[str, ArxivRecord | None] = {}
         repos: dict[str, RepoRecord | None] = {}
+        dois: dict[str, RegistryRecord | None] = {}
+        notes_by_id: dict[str, RegistryRecord | None] = {}
+        code: dict[str, PaperCode | None] = {}
+        asked: dict[str, str] = {}
         for part in parts:
             if part is None:
                 continue
@@ -484,7 +577,17 @@ class Enrichment:
                 arxiv.setdefault(part.arxiv_id, part.arxiv)
             if part.repo:
                 repos.setdefault(part.repo.lower(), part.repository)
-        return cls(arxiv=arxiv, repos=repos, notes=notes)
+            if part.doi:
+                dois.setdefault(part.doi, part.doi_record)
+            if part.openreview_id:
+                notes_by_id.setdefault(part.openreview_id, part.openreview)
+            if part.code_asked_at and part.code is not None:  # found code (None: no ID here)
+                code.setdefault(part.code.arxiv_id, part.code)
+                asked.setdefault(part.code.arxiv_id, part.code_asked_at)
+        return cls(
+            arxiv=arxiv, repos=repos, notes=notes, dois=dois, openreview=notes_by_id,
+            paper_code=code, paper_code_asked_at=asked,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +602,15 @@ class LinkEnrichment:
     arxiv: ArxivRecord | None = None
     repo: str | None = None  # lower-case OWNER/NAME as linked
     repository: RepoRecord | None = None
+    # Past the walls (docs/enrichment.md), same convention: a key set means asked.
+    doi: str | None = None  # the canonical DOI the link carries
+    doi_record: RegistryRecord | None = None
+    openreview_id: str | None = None
+    openreview: RegistryRecord | None = None
+    archive_asked: bool = False  # the Wayback Machine was asked (remembered while dead)
+    archive: ArchivedCopy | None = None
+    code_asked_at: str | None = field(default=None, metadata=TIME)  # the paper page, when
+    code: PaperCode | None = None  # what the paper page names (re-asked after reask_days)
 
     @property
     def arxiv_gone(self) -> bool:
