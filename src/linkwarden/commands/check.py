@@ -370,6 +370,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if pr is not None:  # PR mode reports the changed lines only, never writes the snapshot
             from .. import prmode
 
+            findings = pr.judged(findings, results, settings.quarantine_runs)  # quarantine
             return prmode.finish(
                 pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
                 annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
