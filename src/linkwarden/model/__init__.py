@@ -1,0 +1,74 @@
+"""The model: the values every stage shares, in two modules.
+
+- `vocabulary`: the enums (`Role`, `Severity`, `Status`, `Effective`, `LinkFlag`, `Via`,
+  `ErrorKind`) and the sets of their members that mean something together;
+- `records`: the frozen dataclasses built from them (`Link`, `LinkResult`, `Finding`...)
+  and the field metadata that steers the snapshot's JSON form and schema.
+
+Both are re-exported here, so `from linkwarden.model import X` names any of them. The
+model imports nothing else of ours (an import-linter contract): it is the bottom layer.
+"""
+
+from __future__ import annotations
+
+from .records import (
+    LIST_KEY,
+    NOT_SAVED,
+    TIME,
+    ArxivRecord,
+    Diagnostic,
+    Enrichment,
+    Entry,
+    ExtractedList,
+    Finding,
+    Hop,
+    Link,
+    LinkEnrichment,
+    LinkResult,
+    Location,
+    RepoRecord,
+    SkippedLink,
+    SourceList,
+    Upstream,
+)
+from .vocabulary import (
+    API_VIAS,
+    TRANSIENT_ERROR_KINDS,
+    Effective,
+    ErrorKind,
+    LinkFlag,
+    Role,
+    Severity,
+    Status,
+    Via,
+)
+
+__all__ = [
+    "API_VIAS",
+    "LIST_KEY",
+    "NOT_SAVED",
+    "TIME",
+    "TRANSIENT_ERROR_KINDS",
+    "ArxivRecord",
+    "Diagnostic",
+    "Effective",
+    "Enrichment",
+    "Entry",
+    "ErrorKind",
+    "ExtractedList",
+    "Finding",
+    "Hop",
+    "Link",
+    "LinkEnrichment",
+    "LinkFlag",
+    "LinkResult",
+    "Location",
+    "RepoRecord",
+    "Role",
+    "Severity",
+    "SkippedLink",
+    "SourceList",
+    "Status",
+    "Upstream",
+    "Via",
+]
