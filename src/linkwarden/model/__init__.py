@@ -12,9 +12,14 @@ model imports nothing else of ours (an import-linter contract): it is the bottom
 from __future__ import annotations
 
 from .records import (
+    COUNT,
     LIST_KEY,
+    NON_EMPTY,
     NOT_SAVED,
+    OWNER_NAME,
+    RULE_CODE,
     TIME,
+    WEB_URL,
     ArxivRecord,
     Diagnostic,
     Enrichment,
@@ -45,10 +50,15 @@ from .vocabulary import (
 
 __all__ = [
     "API_VIAS",
+    "COUNT",
     "LIST_KEY",
+    "NON_EMPTY",
     "NOT_SAVED",
+    "OWNER_NAME",
+    "RULE_CODE",
     "TIME",
     "TRANSIENT_ERROR_KINDS",
+    "WEB_URL",
     "ArxivRecord",
     "Diagnostic",
     "Effective",

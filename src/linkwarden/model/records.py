@@ -16,7 +16,9 @@ described without another edit. Field metadata steers that derivation:
 - `"format": "time"`: a `YYYY-MM-DDTHH:MM:SSZ` time stamp (see `linkwarden.clock`);
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
 - `"inline": True`: a nested record whose fields are written at the level of its owner;
-- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
+- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it;
+- `"schema": {...}`: JSON Schema bounds on its values (`COUNT`: never negative; patterns
+  for OWNER/NAME, web URLs, rule codes): the schema states them, reading stays lenient.
 """
 
 from __future__ import annotations
@@ -31,13 +33,18 @@ from .vocabulary import TRANSIENT_ERROR_KINDS, ErrorKind, LinkFlag, Role, Severi
 TIME: dict[str, object] = {"format": "time"}
 LIST_KEY: dict[str, object] = {"json": "list"}
 NOT_SAVED: dict[str, object] = {"persist": False}
+COUNT: dict[str, object] = {"schema": {"minimum": 0}}  # counts, line and column numbers
+NON_EMPTY: dict[str, object] = {"schema": {"minLength": 1}}
+OWNER_NAME: dict[str, object] = {"schema": {"pattern": "^[^/]+/[^/]+$"}}  # a GitHub repo
+WEB_URL: dict[str, object] = {"schema": {"pattern": "^https?://"}}  # absolute http(s)
+RULE_CODE: dict[str, object] = {"schema": {"pattern": "^LW[0-9]{3}$"}}
 
 
 @dataclass(frozen=True)
 class Upstream:
     """Where a list lives on GitHub: used for blob links and resolving relative links."""
 
-    repo: str  # OWNER/NAME
+    repo: str = field(metadata=OWNER_NAME)
     branch: str
     path: str  # path of the list file inside the repository
 
@@ -83,10 +90,10 @@ class Entry:
     list_name: str = field(metadata=LIST_KEY)
     # Snapshots written before the run state was split kept no path, index or end line.
     path: str = field(metadata={"missing": ""})
-    index: int = field(metadata={"missing": 0})  # 0-based position; Link.entry refers to it
+    index: int = field(metadata={"missing": 0, **COUNT})  # 0-based; Link.entry refers to it
     title: str
-    line: int
-    end_line: int = field(metadata={"missing": 0})
+    line: int = field(metadata=COUNT)
+    end_line: int = field(metadata={"missing": 0, **COUNT})
     section: tuple[str, ...] = ()
     venue: str | None = None
     year: int | None = None
@@ -103,11 +110,11 @@ class Location:
 
     list_name: str = field(metadata=LIST_KEY)
     path: str
-    line: int
+    line: int = field(metadata=COUNT)
     role: Role = Role.OTHER
     entry: str | None = None  # the entry's title
     text: str = ""  # the link text
-    column: int = 0
+    column: int = field(default=0, metadata=COUNT)
     # https://github.com/OWNER/NAME/blob/BRANCH/PATH#Lnn: reports fill it from the upstream
     href: str | None = field(default=None, metadata=NOT_SAVED, compare=False)
 
@@ -168,7 +175,7 @@ class ExtractedList:
 class Hop:
     """One step of a redirect chain."""
 
-    url: str
+    url: str = field(metadata=WEB_URL)  # the URL requested at this hop
     status: int
     location: str | None = None
 
@@ -177,7 +184,7 @@ class Hop:
 class LinkResult:
     """What checking one (normalised) URL observed. Shared by every occurrence of the URL."""
 
-    url: str
+    url: str = field(metadata=NON_EMPTY)
     status: Status
     final_url: str
     http_status: int | None = None
@@ -210,7 +217,7 @@ class ArxivRecord:
     """arXiv API metadata for one paper (the latest version)."""
 
     arxiv_id: str  # without version
-    latest_version: int
+    latest_version: int = field(metadata={"schema": {"minimum": 1}})
     title: str
     authors: tuple[str, ...] = ()
     published: str = field(default="", metadata=TIME)
@@ -229,11 +236,11 @@ class ArxivRecord:
 class RepoRecord:
     """GitHub metadata for one repository as the API answered it."""
 
-    requested: str  # OWNER/NAME as linked
-    full_name: str  # OWNER/NAME now (differs after a rename or transfer)
-    url: str
-    stars: int | None = None
-    forks: int | None = None
+    requested: str = field(metadata=OWNER_NAME)  # as linked
+    full_name: str = field(metadata=OWNER_NAME)  # now (differs after a rename or transfer)
+    url: str = field(metadata=WEB_URL)
+    stars: int | None = field(default=None, metadata=COUNT)
+    forks: int | None = field(default=None, metadata=COUNT)
     archived: bool | None = None
     disabled: bool | None = None
     empty: bool | None = None
@@ -250,13 +257,13 @@ class RepoRecord:
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
-    code: str  # stable, e.g. LW101
+    code: str = field(metadata=RULE_CODE)  # stable, e.g. LW101
     rule: str  # short name, e.g. empty-link
     severity: Severity
     message: str
     list_name: str = field(metadata=LIST_KEY)
     path: str
-    line: int
+    line: int = field(metadata=COUNT)
     url: str | None = None
     suggestion: str | None = None
     entry: str | None = None  # the entry's title
@@ -330,7 +337,7 @@ class LinkEnrichment:
 
     arxiv_id: str | None = None
     arxiv: ArxivRecord | None = None
-    repo: str | None = None  # lower-case OWNER/NAME as linked
+    repo: str | None = field(default=None, metadata=OWNER_NAME)  # lower-case, as linked
     repository: RepoRecord | None = None
 
     @property

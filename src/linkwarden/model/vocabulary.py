@@ -26,6 +26,7 @@ class Role(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+
 class Severity(str, enum.Enum):
     """How much a finding matters; `rank` orders them (error highest)."""
 
