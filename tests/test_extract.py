@@ -309,8 +309,8 @@ def test_json_format_is_complete_and_stable(capsys: pytest.CaptureFixture[str]) 
     listed = json.loads(first)["lists"][0]
     assert listed["name"] == "awesome-avatar"
     assert set(listed["links"][0]) == {
-        "line", "column", "url", "raw", "text", "role", "entry", "syntax", "wrapper",
-        "badge_repo", "flags",
+        "line", "column", "url", "raw", "text", "role", "role_source", "entry", "syntax",
+        "wrapper", "badge_repo", "flags",
     }  # fmt: skip
     assert set(listed["entries"][0]) == {
         "index", "title", "line", "end_line", "section", "venue", "year", "text",

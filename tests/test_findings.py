@@ -7,6 +7,7 @@ them to the same answer on the same pair of runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -194,3 +195,26 @@ def test_a_severity_change_is_new_everywhere() -> None:
     body = with_marker(last.body, last.keys)
     now = build_summary([confirmed], min_severity=Severity.WARNING)
     assert [p.finding for p in now.new_since(body)] == [confirmed]
+
+
+def test_the_action_outputs_job_summary_and_pr_comment_count_the_same_new_findings() -> None:
+    """What the action reports (outputs `new`, the job summary, the PR comment) uses the
+    same identity: the same two findings are new there too."""
+    from linkwarden.ci import full_run_counts, pr_run_counts
+    from linkwarden.report.pr_comment import render_pr_comment
+    from linkwarden.report.run_summary import render_run_summary
+
+    listing, old, new = _runs()
+    changes = diff(old, new)
+    assert full_run_counts(new, changes).new == 2
+    assert "| new errors since the previous run | 2 |" in render_run_summary(new, changes)
+    scope = _scope(listing, {10, 20, 30, 40, 50}, old)
+    shown = scope.in_scope([listing], new.findings)
+    introduced = scope.introduced([listing], new.findings)
+    assert pr_run_counts(shown, introduced).new == 2
+    body = render_pr_comment(
+        ref="HEAD", commit="0" * 40, checked=5,
+        rows=[(x, x in set(introduced)) for x in shown],
+    )  # fmt: skip
+    new_rows = [line for line in body.splitlines() if line.endswith("| **new** |")]
+    assert sorted(re.findall(r"l\.md:(\d+)", "\n".join(new_rows))) == ["40", "50"]

@@ -187,11 +187,134 @@ def test_pre_commit_hook_runs_the_offline_lint(
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_the_documented_copy_paste_workflow_passes_actionlint() -> None:
-    """The README example (from docs/automation.md) must be a valid workflow too."""
-    doc = (ROOT / "docs" / "automation.md").read_text(encoding="utf-8")
-    section = doc.split("## Copy-paste", 1)[1]
-    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    assert "uses: linkwarden-dev/linkwarden@v1" in example
-    done = actionlint("-stdin-filename", "links.yml", "-", stdin=example)
+EXAMPLES = sorted((ROOT / "docs" / "examples" / "workflows").glob("*.yml"))
+
+
+def test_the_example_workflows_pass_actionlint_against_the_vendored_action(
+    tmp_path: Path,
+) -> None:
+    """The copy-paste workflows, linted as files of a scratch repository that vendors
+    action.yml the way the README says, so actionlint checks every `with:` input against its
+    metadata (it reads local actions only for workflow files inside a git repository)."""
+    assert {p.name for p in EXAMPLES} == {"links-nightly.yml", "links-pr.yml", "links-pages.yml"}
+    vendored = tmp_path / ".github" / "actions" / "linkwarden"
+    vendored.mkdir(parents=True)
+    shutil.copy(ACTION, vendored / "action.yml")
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8")
+        assert "uses: ./.github/actions/linkwarden" in text
+        (workflows / example.name).write_text(text, encoding="utf-8")
+        # and the same with a misspelt input, which must fail
+        bad = text.replace("paths: README.md", "path: README.md")
+        (workflows / f"bad-{example.name}").write_text(bad, encoding="utf-8")
+
+    def lint(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [actionlint_binary(), "-no-color", "-oneline", f".github/workflows/{name}"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    for example in EXAMPLES:
+        done = lint(example.name)
+        assert done.returncode == 0, example.name + "\n" + done.stdout + done.stderr
+        done = lint(f"bad-{example.name}")
+        assert done.returncode == 1 and 'input "path" is not defined' in done.stdout
+
+
+def test_the_readme_shows_the_nightly_and_pr_examples_verbatim() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL)
+    for name in ("links-nightly.yml", "links-pr.yml"):
+        text = (ROOT / "docs/examples/workflows" / name).read_text(encoding="utf-8")
+        assert text in blocks, f"README's copy of {name} drifted"
+    assert all("linkwarden-dev/linkwarden@" not in block for block in blocks)
+
+
+# ------------------------------------------------------------------ the action's contract
+
+RUN_SCRIPT = ROOT / "action" / "run.sh"
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def test_action_yml_matches_github_action_metadata_schema() -> None:
+    """check-jsonschema's bundled copy of GitHub's action schema (works offline)."""
+    binary = Path(sys.executable).parent / "check-jsonschema"
+    assert binary.exists(), "pip install -e '.[test]' installs check-jsonschema"
+    done = subprocess.run(
+        [str(binary), "--builtin-schema", "vendor.github-actions", str(ACTION)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+    broken = ACTION.parent / "broken-action.yml"
+    try:  # and it does fail an action that is wrong (runs.using unknown)
+        broken.write_text("name: x\ndescription: y\nruns:\n  using: nodeX\n", encoding="utf-8")
+        bad = subprocess.run(
+            [str(binary), "--builtin-schema", "vendor.github-actions", str(broken)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    finally:
+        broken.unlink()
+    assert bad.returncode == 1
+
+
+def test_third_party_actions_are_pinned_by_commit_with_the_tag_in_a_comment() -> None:
+    lines = [line.strip() for line in ACTION.read_text(encoding="utf-8").splitlines()]
+    uses = [line.split("uses:", 1)[1].strip() for line in lines if "uses:" in line]
+    assert len(uses) >= 5
+    for ref in uses:
+        assert SHA_PIN.match(ref), f"not pinned by SHA with a tag comment: {ref}"
+
+
+def test_the_action_leaves_the_callers_python_and_environment_alone() -> None:
+    action = load(ACTION)
+    steps = action["runs"]["steps"]
+    [setup] = [s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@")]
+    assert setup["with"]["update-environment"] is False
+    text = ACTION.read_text(encoding="utf-8") + RUN_SCRIPT.read_text(encoding="utf-8")
+    assert "GITHUB_ENV" not in text and "GITHUB_PATH" not in text  # nothing leaks to later steps
+    [install] = [s for s in steps if s.get("id") == "install"]
+    assert "$RUNNER_TEMP/linkwarden-venv" in install["run"]
+    assert '--constraint "$GITHUB_ACTION_PATH/action/constraints.txt"' in install["run"]
+
+
+def test_every_action_input_reaches_the_script_and_every_script_variable_is_set() -> None:
+    action = load(ACTION)
+    [main_step] = [s for s in action["runs"]["steps"] if s.get("id") == "run"]
+    assert main_step["run"] == 'bash "$GITHUB_ACTION_PATH/action/run.sh"'
+    set_by_action = set(main_step["env"])
+    used_by_script = set(re.findall(r"\$\{?(LW_[A-Z_]+)", RUN_SCRIPT.read_text(encoding="utf-8")))
+    assert used_by_script == set_by_action - {"GITHUB_TOKEN"}
+    text = ACTION.read_text(encoding="utf-8")
+    for name in action["inputs"]:  # every input is used somewhere (not only declared)
+        assert re.search(rf"inputs\.{re.escape(name)}(?![\w-])", text), name
+    outputs = set(action["outputs"])
+    assert outputs == {"exit-code", "report-dir", "dead", "new", "findings-error",
+                       "findings-warning", "findings-info"}  # fmt: skip
+
+
+def test_the_constraints_pin_every_runtime_dependency_at_the_tested_version() -> None:
+    from importlib import metadata
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+
+    pinned = {}
+    for line in (ROOT / "action/constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.lower().replace("_", "-")] = version
+    environment = {**default_environment(), "extra": ""}
+    closure: dict[str, str] = {}
+    todo = [r for r in metadata.requires("linkwarden") or [] if "extra ==" not in r]
+    while todo:
+        requirement = Requirement(todo.pop())
+        if requirement.marker and not requirement.marker.evaluate(environment):
+            continue
+        name = requirement.name.lower().replace("_", "-")
+        if name not in closure:
+            closure[name] = metadata.version(requirement.name)
+            todo += metadata.requires(requirement.name) or []
+    assert closure == {name: pinned[name] for name in closure}, "action/constraints.txt drifted"

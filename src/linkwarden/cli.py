@@ -67,14 +67,77 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_inputs(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="run only these rules: codes, code prefixes (LW1) or names, comma separated; "
+        "selects rules that are off by default (LW503)",
+    )
+    p.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not run these rules (same keys)"
+    )
+    p.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="report only findings of this severity or higher",
+    )
     p.set_defaults(handler=cmd_lint)
 
     _add_gh_issue(sub)
     _add_check(sub)
     _add_catalog(sub)
     _add_state_commands(sub)
+    _add_state_sync(sub)
 
     return parser
+
+
+def _add_state_sync(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`state pull|push`: the run state kept between CI runs (docs/automation.md)."""
+    p = sub.add_parser("state", help="restore or keep latest.json and history.csv between CI runs")
+    p.add_argument("direction", choices=("pull", "push"), help="pull before check, push after")
+    p.add_argument(
+        "--mode",
+        choices=("cache", "branch", "none"),
+        default="cache",
+        help="where the state lives between runs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), help="report folder (default: %(default)s)"
+    )
+    p.add_argument("--cache-dir", type=Path, help="cache mode: the directory the CI caches")
+    p.add_argument(
+        "--branch",
+        default="linkwarden-state",
+        help="branch mode: the branch (default: %(default)s)",
+    )
+    p.add_argument(
+        "--remote", default="origin", help="branch mode: the remote (default: %(default)s)"
+    )
+    p.add_argument(
+        "--repo-dir",
+        type=Path,
+        default=Path("."),
+        help="branch mode: the git repository (default: .)",
+    )
+    p.add_argument(
+        "--with-reports",
+        action="store_true",
+        help="keep the reports too (REPORT.md, report.html, DIFF.md, badge.json, ...)",
+    )
+    p.add_argument(
+        "--with-badge",
+        action="store_true",
+        help="keep badge.json too (branch mode: a raw URL for a shields.io badge)",
+    )
+    p.set_defaults(handler=cmd_state)
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    from .commands.state_cmd import run
+
+    return run(args, out=sys.stdout, err=sys.stderr)
 
 
 def _add_gh_issue(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -239,6 +302,12 @@ def _add_pr_mode(p: argparse.ArgumentParser) -> None:
         "--annotations",
         action="store_true",
         help="print each finding as a GitHub Actions annotation (::error file=,line=::)",
+    )
+    p.add_argument(
+        "--comment",
+        action="store_true",
+        help="PR mode in GitHub Actions: keep one comment on the pull request with the "
+        "findings (needs pull-requests: write; a read-only token falls back, never fails)",
     )
 
 

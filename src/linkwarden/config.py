@@ -137,9 +137,7 @@ def _coerce(name: str, default: Any, value: Any, dotted: str, origin: str) -> An
         return value
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(
-                f"`{dotted}` must be a whole number >= 0, not {value!r}", path=origin
-            )
+            raise ConfigError(f"`{dotted}` must be a whole number >= 0, not {value!r}", path=origin)
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:

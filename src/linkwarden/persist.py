@@ -6,6 +6,7 @@ report folder, each written atomically::
     DIFF.md, diff.json   when a previous snapshot exists (removed otherwise: they would
                          describe another pair of runs)
     REPORT.md, report.html, report.sarif   via linkwarden.report.write_reports
+    badge.json           link health for a shields.io badge (report/badge.py)
     latest.json          after the reports, so a run that dies half-way leaves the previous
                          snapshot, and the next run diffs against it again
     history.csv          one row per run, put in place only after latest.json: a run killed
@@ -41,6 +42,7 @@ LATEST = "latest.json"
 DIFF_MD = "DIFF.md"
 DIFF_JSON = "diff.json"
 HISTORY = "history.csv"
+BADGE = "badge.json"
 
 
 @dataclass(frozen=True)
@@ -133,14 +135,11 @@ def _write_reports(
     """The people's and machines' reports, when the report package is installed."""
     try:
         from .report import write_reports
+        from .report.badge import badge_json
     except ImportError:  # pragma: no cover - only before linkwarden.report lands
         return []
-    return list(
-        write_reports(
-            out,
-            snapshot,
-            changes,
-            history_csv=history_csv,
-            duration_seconds=duration_seconds,
-        )
+    written = write_reports(
+        out, snapshot, changes, history_csv=history_csv, duration_seconds=duration_seconds
     )
+    atomic_write_text(out / BADGE, badge_json(snapshot.totals.by_effective))
+    return [*written, out / BADGE]

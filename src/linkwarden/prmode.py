@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TextIO
 
 from .clock import utc_now
-from .errors import StateError
 from .findings import new_findings, sorted_findings
 from .gitdiff import ChangedLines, changed_lines
 from .model import (
@@ -204,15 +203,6 @@ def scope_for(
 # ------------------------------------------------------------------------ reporting
 
 
-def append_step_summary(path: str, text: str) -> None:
-    """GitHub collects the file at $GITHUB_STEP_SUMMARY; steps append to it."""
-    try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise StateError(f"cannot write the step summary: {exc.strerror}", path=path) from None
-
-
 def failing_findings(
     scope: PrScope, lists: Sequence[ExtractedList], all_findings: Sequence[Finding], fail_on: str
 ) -> list[Finding]:
@@ -235,8 +225,15 @@ def finish(
     seconds: float,
     out: TextIO,
     err: TextIO,
+    comment: bool = False,
+    cacert: Path | None = None,
 ) -> int:
-    """Report a PR-mode run and return its exit code (0 or 1)."""
+    """Report a PR-mode run and return its exit code (0 or 1).
+
+    Inside GitHub Actions also the step outputs and, with `comment`, the one PR comment
+    (ci.py)."""
+    from . import ci
+
     findings = scope.in_scope(lists, all_findings)
     failing = failing_findings(scope, lists, all_findings, fail_on or PR_FAIL_ON_DEFAULT)
     notes = scope.notes(lists, env)
@@ -253,14 +250,18 @@ def finish(
         f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written",
         file=err,
     )
-    summary_path = env.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        append_step_summary(
-            summary_path,
+    if env.get("GITHUB_STEP_SUMMARY"):
+        ci.append_step_summary(
+            env,
             render_step_summary(
                 scope.changed.ref, scope.changed.commit, lines_changed=scope.changed.total,
                 files=len(scope.changed.lines), checked=checked, findings=findings,
                 failing=failing, notes=notes, seconds=seconds,
             ),
         )  # fmt: skip
+    run = ci.PrRun(
+        scope.changed.ref, scope.changed.commit, checked, tuple(findings), tuple(failing),
+        tuple(scope.introduced(lists, all_findings)), tuple(notes),
+    )  # fmt: skip
+    ci.after_pr_run(run, env, comment=comment, cacert=cacert, err=err)
     return 1 if failing else 0

@@ -36,6 +36,8 @@ GENERIC_TEXTS = frozenset(
         "full paper", "paper link", "arxiv paper", "project", "code", "official", "download",
         "openreview", "supplementary", "supp", "bib", "bibtex", "demo", "video", "webpage",
         "web", "page", "project page", "github", "repo", "repository", "source",
+        # prose pointing at a paper ("indicating [this](...)") names none
+        "this", "that", "it", "there", "more", "details", "this paper", "this work",
     }
 )  # fmt: skip
 

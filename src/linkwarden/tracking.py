@@ -172,7 +172,7 @@ def _translate(exc: Exception, what: str) -> LinkwardenError:
     raise exc
 
 
-def _guarded(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def guarded(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: run a GitHub call, translating its failures (see `_translate`)."""
 
     def wrap(function: Callable[P, R]) -> Callable[P, R]:
@@ -202,7 +202,7 @@ class GitHubTarget:
     timeout: int = 15
 
 
-@_guarded("connecting to GitHub")
+@guarded("connecting to GitHub")
 def open_repository(target: GitHubTarget) -> Repository:
     from github import Auth, Github
 
@@ -221,7 +221,7 @@ def open_repository(target: GitHubTarget) -> Repository:
     return client.get_repo(target.repo)
 
 
-@_guarded("finding the tracking issue")
+@guarded("finding the tracking issue")
 def find_tracking_issue(repo: Repository, label: str) -> Issue | None:
     """The issue carrying `label`: the open one if any, else the most recent closed one.
 
@@ -239,7 +239,7 @@ def find_tracking_issue(repo: Repository, label: str) -> Issue | None:
     return max(candidates, key=rank)
 
 
-@_guarded("updating the tracking issue")
+@guarded("updating the tracking issue")
 def sync_issue(repo: Repository, summary: TrackingSummary, label: str) -> SyncOutcome:
     """Bring the one tracking issue in line with `summary` (see the module docstring)."""
     issue = find_tracking_issue(repo, label)

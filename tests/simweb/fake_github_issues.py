@@ -11,10 +11,17 @@ status codes and `Link` pagination:
 - ``PATCH /repos/{owner}/{repo}/issues/{n}``          edit (title, body, state, state_reason,
                                                       labels)
 - ``GET|POST /repos/{owner}/{repo}/issues/{n}/comments``  list / add a comment → 201
+                                                      (pull requests too: GitHub's PR
+                                                      conversation is the issue comments API)
+- ``GET|PATCH|DELETE /repos/{owner}/{repo}/issues/comments/{id}``  one comment: read, edit,
+                                                      delete → 204
 
 Every request needs ``Authorization: token T`` or ``Bearer T`` with the configured token
-(else 401 "Bad credentials", like GitHub). Only the configured repositories exist (404
-otherwise). Everything it did is inspectable: `issues`, `comments`, `requests`.
+(else 401 "Bad credentials", like GitHub), or one of `read_only_tokens`: those may read,
+and every write gets GitHub's 403 "Resource not accessible by integration" (the token a
+pull request from a fork gets). Only the configured repositories exist (404 otherwise).
+Pull requests are added with `add_pull_request` (an issue with a `pull_request` key).
+Everything it did is inspectable: `issues`, `comments`, `requests`.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 _DOCS = "https://docs.github.com/rest"
 _ROUTE = re.compile(r"^/repos/([^/]+)/([^/]+)(/issues(?:/(\d+)(/comments)?)?)?/?$")
+_COMMENT_ROUTE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)/?$")
 
 
 @dataclass
@@ -51,6 +59,7 @@ class FakeGitHubIssues:
     base: str
     repos: tuple[str, ...] = ("octo/lists",)
     token: str = "test-token"
+    read_only_tokens: tuple[str, ...] = ()
     login: str = "github-actions[bot]"
     issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     comments: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
@@ -67,7 +76,22 @@ class FakeGitHubIssues:
         return [c["body"] for c in self.comments.get((repo.lower(), number), [])]
 
     def writes(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.method in ("POST", "PATCH")]
+        return [r for r in self.requests if r.method in ("POST", "PATCH", "DELETE")]
+
+    def add_pull_request(self, number: int, title: str = "A pull request") -> None:
+        """A pull request numbered `number` (issues and PRs share numbers on GitHub)."""
+        full = self.repos[0]
+        issues = self.issues.setdefault(full.lower(), [])
+        while len(issues) < number - 1:  # fill the numbers before it with closed issues
+            self._create(full, {"title": f"issue {len(issues) + 1}"})
+            issues[-1]["state"] = "closed"
+        status, issue, _ = self._create(full, {"title": title})
+        assert status == 201 and issue["number"] == number, "that number is taken"
+        issue["pull_request"] = {
+            "url": f"{self.base}/repos/{full}/pulls/{number}",
+            "html_url": f"https://github.com/{full}/pull/{number}",
+        }
+        issue["html_url"] = f"https://github.com/{full}/pull/{number}"
 
     # -------------------------------------------------------------------- JSON shapes
 
@@ -170,8 +194,18 @@ class FakeGitHubIssues:
         headers: dict[bytes, bytes],
     ) -> tuple[int, Any, dict[str, str]]:
         auth = headers.get(b"authorization", b"").decode("latin-1")
-        if auth not in (f"token {self.token}", f"Bearer {self.token}"):
+        token = auth.split(" ", 1)[-1] if auth.startswith(("token ", "Bearer ")) else ""
+        if token != self.token and token not in self.read_only_tokens:
             return 401, {"message": "Bad credentials", "documentation_url": _DOCS}, {}
+        if token != self.token and method != "GET":
+            return (
+                403,
+                {"message": "Resource not accessible by integration", "documentation_url": _DOCS},
+                {},
+            )
+        comment_match = _COMMENT_ROUTE.match(path)
+        if comment_match:
+            return self._one_comment(method, comment_match, payload)
         match = _ROUTE.match(path)
         known = {r.lower(): r for r in self.repos}
         if not match or f"{match.group(1)}/{match.group(2)}".lower() not in known:
@@ -326,3 +360,31 @@ class FakeGitHubIssues:
         issue["comments"] += 1
         issue["updated_at"] = stamp
         return 201, comment, {}
+
+    def _one_comment(
+        self, method: str, match: re.Match[str], payload: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        full = f"{match.group(1)}/{match.group(2)}".lower()
+        if full not in {r.lower() for r in self.repos}:
+            return 404, {"message": "Not Found", "documentation_url": _DOCS}, {}
+        cid = int(match.group(3))
+        for (repo, number), comments in self.comments.items():
+            for comment in comments:
+                if repo != full or comment["id"] != cid:
+                    continue
+                if method == "GET":
+                    return 200, comment, {}
+                if method == "DELETE":
+                    comments.remove(comment)
+                    issue = self._find(full, number)
+                    if issue is not None:
+                        issue["comments"] -= 1
+                    return 204, None, {}
+                if method == "PATCH":
+                    if not isinstance(payload, dict) or not payload.get("body"):
+                        return self._invalid("body is required")
+                    comment["body"] = str(payload["body"])
+                    comment["updated_at"] = self._tick()
+                    return 200, comment, {}
+                return self._not_allowed()
+        return 404, {"message": "Not Found", "documentation_url": _DOCS}, {}

@@ -375,6 +375,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
                 annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
                 seconds=time.monotonic() - started, out=out, err=err,
+                comment=getattr(args, "comment", False), cacert=getattr(args, "cacert", None),
             )  # fmt: skip
         saved = persist(
             out_dir,
@@ -386,6 +387,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             previous=previous,
             duration_seconds=time.monotonic() - started,
         )
+        from ..ci import after_full_run  # job summary and step outputs inside Actions
+
+        after_full_run(saved.snapshot, saved.diff, getattr(args, "env", None) or {})
     except NetworkUnavailable as exc:
         print(f"linkwarden: {exc.message}", file=err)
         print(

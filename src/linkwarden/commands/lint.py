@@ -22,7 +22,7 @@ from ..errors import LinkwardenError
 from ..model import ExtractedList, Finding, Severity
 from ..rules import evaluate, finding_as_dict, validate_overrides
 from ..terminal import json_printable, printable
-from ._inputs import selected_lists, settings_for
+from ._inputs import local_targets, selected_lists, settings_for
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -60,10 +60,29 @@ def summary_line(summary: dict[str, int]) -> str:
     )
 
 
-def lint_lists(lists: Sequence[ExtractedList], settings: Settings) -> list[Finding]:
+def rule_keys(values: Sequence[str] | None) -> list[str]:
+    """`--select LW1,LW503 --select empty-link` -> ['LW1', 'LW503', 'empty-link']."""
+    return [key.strip() for value in values or () for key in value.split(",") if key.strip()]
+
+
+def lint_lists(
+    lists: Sequence[ExtractedList],
+    settings: Settings,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    min_severity: Severity | None = None,
+) -> list[Finding]:
     """The offline findings for already extracted lists, with the config's severities."""
     validate_overrides(settings.severity, settings.source)
-    return evaluate(lists, severity=settings.severity)
+    return evaluate(
+        lists,
+        severity=settings.severity,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        local=local_targets(lists),
+    )
 
 
 def run(
@@ -72,7 +91,14 @@ def run(
     try:
         settings = settings if settings is not None else settings_for(args)
         lists = selected_lists(args)
-        findings = lint_lists(lists, settings)
+        minimum = getattr(args, "min_severity", None)
+        findings = lint_lists(
+            lists,
+            settings,
+            select=rule_keys(getattr(args, "select", None)),
+            ignore=rule_keys(getattr(args, "ignore", None)),
+            min_severity=Severity(minimum) if minimum else None,
+        )
     except LinkwardenError as exc:
         print(f"linkwarden: error: {exc.describe()}", file=err)
         return exc.exit_code

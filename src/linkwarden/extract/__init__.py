@@ -30,6 +30,8 @@ def extract(text: SourceText) -> ExtractedList:
     tokens, env = parse_blocks(body)
     walker = Walker(source, lines, env)
     walker.walk(tokens)
+    if "name=" in body or "id=" in body or "name =" in body or "id =" in body:
+        walker.anchors.html(body)
     entries, links, skipped = walker.result(source.name)
     line_count = len(lines) - 1 if body.endswith("\n") else len(lines)
     return ExtractedList(
@@ -40,4 +42,5 @@ def extract(text: SourceText) -> ExtractedList:
         diagnostics=tuple(text.diagnostics) + tuple(walker.diagnostics),
         content_hash=text.content_hash,
         line_count=line_count if body else 0,
+        anchors=frozenset(walker.anchors.names),
     )

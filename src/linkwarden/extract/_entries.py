@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from . import _cite, _roles, _text
+from . import _cite, _inline, _roles, _text
 from ._pending import Block, Draft, HeadingEntry, Item, Pending
 from ._raw import RawLink
 from ._tables import TableReader
+
+# A category bullet longer than this is prose, not a topic name.
+_MAX_TOPIC = 80
 
 
 class Walker(TableReader):
@@ -63,10 +66,14 @@ class Walker(TableReader):
         block = self._inline_block(inline)
         self._close_heading_entry()
         rendered = block.rendered
+        self.anchors.heading(_heading_text(block))
+        self._end_title_paragraph()
         if document_title and level == 1:
-            # The list's own name (`# awesome-avatar`) is no section of it.
+            # The list's own name (`# awesome-avatar`) is no section of it; when it names a
+            # conference year ("CVPR 2024 Papers with Code") every entry shares it.
             for _, link in block.links:
                 self.pending.append(link)
+            self.list_venue, self.list_year = _cite.list_venue(_text.tidy(rendered))
             return
         opens_entry = rendered.lstrip().startswith("[") or self._is_single_link(block)
         if opens_entry:
@@ -116,6 +123,7 @@ class Walker(TableReader):
         )
         for link in links:
             link.entry = draft.tmp
+            link.scope = open_entry.section
             link.section_kind = open_entry.kind
             link.title = link is title_link
             self.pending.append(link)
@@ -127,8 +135,24 @@ class Walker(TableReader):
             return
         links = [(raw, link, block) for block in item.blocks for raw, link in block.links]
         kind = self.section_kind
+        parent = self.items[-1] if self.items else None
+        if (
+            kind != "people"
+            and parent is not None
+            and parent.blocks
+            and (not links or _cite.label_only(item.blocks))
+        ):
+            # An authors-and-venue sub-bullet, or `- 地址：URL` under a titled bullet: both
+            # belong to the parent's entry.
+            parent.blocks.extend(item.blocks)
+            return
         if not links:
             return
+        if parent is None and self.title_paragraph is not None:
+            if _cite.label_only(item.blocks):
+                self._join_title_paragraph(item, links)
+                return
+            self._end_title_paragraph()
         first = item.blocks[0]
         end_line = max(block.last_line for block in item.blocks)
         text = _cite.entry_text(item.blocks, item.line, end_line)
@@ -141,18 +165,102 @@ class Walker(TableReader):
         venue, leftover = _cite.split_prefix(prefix)
         if venue is None:
             venue = _cite.code_span_venue(first)
+        bold = _cite.bold_title(first) if title_link is None else None
         if title_link is not None:
             title = title_link.text
+        elif bold is not None:
+            title = bold
         else:
-            title = _cite.clean_title(leftover) or _cite.fallback_title(first)
-        year = (_text.year_of(venue) if venue else None) or self.year_heading
+            leftover, suffix_venue = _cite.trailing_venue(leftover)
+            venue = venue or suffix_venue
+            title = _cite.clean_title(_cite.strip_citation(leftover))
+            title = title or _cite.fallback_title(first)
+        venue, year = self._venue_year(venue, text, title)
         if kind == "dataset" and year is None:
             title, year = _cite.dataset_year(title)
-        draft = self._draft(title, item.line, end_line, self.section, venue, year, text)
+        draft = self._draft(
+            title, item.line, end_line, self.section + self._topics(), venue, year, text
+        )
         for _, link, _ in links:
             link.entry = draft.tmp
+            link.scope = self.section
             link.section_kind = kind
             link.title = link is title_link
+            self.pending.append(link)
+
+    def _topics(self) -> tuple[str, ...]:
+        """The category bullets an item is nested in (`* **Text → Video**` with no link of
+        its own): part of the entry's section, as headings are."""
+        topics: list[str] = []
+        for item in self.items:
+            if item.blocks and not any(block.links for block in item.blocks):
+                topic = item.blocks[0].plain.strip(" :：")
+                if topic and len(topic) <= _MAX_TOPIC:
+                    topics.append(topic)
+        return tuple(topics)
+
+    def _venue_year(
+        self, venue: str | None, text: str, title: str
+    ) -> tuple[str | None, int | None]:
+        """An entry's venue and year: its venue's year, else the year its citation states
+        outside the title, else the year heading above it, else the list's own title's."""
+        year = _text.year_of(venue) if venue else None
+        if year is None:
+            cited, year = _cite.cited_venue(text.replace(title, " ", 1) if title else text)
+            venue = venue or cited
+        if year is None:
+            year = self.year_heading or self.list_year
+        return venue, year
+
+    # -- bold title paragraphs -----------------------------------------------------------
+
+    def _loose_block(self, block: Block) -> None:
+        """`**Title.**<br>*Authors.*<br>Venue Year. [[PDF](..)]`: a paragraph that is an
+        entry; `**Title**` alone: the title of the `- Paper: URL` bullets below it."""
+        self._end_title_paragraph()
+        bold = _cite.bold_title(block)
+        if bold is None:
+            super()._loose_block(block)
+            return
+        if not block.links:
+            self.title_paragraph = block
+            return
+        text = _cite.entry_text([block], block.first_line, block.last_line)
+        venue, year = self._venue_year(None, text, bold)
+        draft = self._draft(
+            bold, block.first_line, block.last_line, self.section, venue, year, text
+        )
+        self._adopt(draft, [link for _, link in block.links])
+
+    def _join_title_paragraph(
+        self, item: Item, links: list[tuple[RawLink, Pending, Block]]
+    ) -> None:
+        head = self.title_paragraph
+        assert head is not None
+        end_line = max(block.last_line for block in item.blocks)
+        draft = self.title_draft
+        if draft is None:
+            title = _cite.bold_title(head) or ""
+            venue, year = self._venue_year(None, "", title)
+            draft = self._draft(title, head.first_line, end_line, self.section, venue, year, "")
+            self.title_draft = draft
+            self.title_blocks = [head]
+        self.title_blocks.extend(item.blocks)
+        draft.end_line = max(draft.end_line, end_line)
+        draft.text = _cite.entry_text(self.title_blocks, draft.line, draft.end_line)
+        self._adopt(draft, [link for _, link, _ in links])
+
+    def _end_title_paragraph(self) -> None:
+        self.title_paragraph = None
+        self.title_draft = None
+        self.title_blocks = []
+
+    def _adopt(self, draft: Draft, links: list[Pending]) -> None:
+        kind = self.section_kind
+        for link in links:
+            link.entry = draft.tmp
+            link.scope = self.section
+            link.section_kind = kind
             self.pending.append(link)
 
     def _split_works(
@@ -174,3 +282,16 @@ class Walker(TableReader):
             link.section_kind = "people"
             link.nested_item = True
             self.pending.append(link)
+
+
+def _heading_text(block: Block) -> str:
+    """A heading's text as GitHub slugs it: images contribute no text, not even their alt."""
+    images = [raw for raw, _ in block.links if raw.kind == "image"] + [
+        raw for raw in block.found.links if raw.kind == "image"
+    ]
+    if not images:
+        return _text.heading_text(block.rendered)
+    content = block.content
+    for raw in sorted({(r.start, r.end) for r in images}, reverse=True):
+        content = content[: raw[0]] + content[raw[1] :]
+    return _text.heading_text(_text.render(content, _inline.scan(content)))

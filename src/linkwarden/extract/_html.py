@@ -21,9 +21,9 @@ from ._raw import RawLink
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _URL_ATTRIBUTE = re.compile(
-    r"""(?i)\b(href|herf|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+    r"""(?i)\b(href|herf|src|srcset|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
 )
-_TAG = re.compile(r"<(a|img)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(a|img|source|video|audio)\b[^>]*>", re.IGNORECASE)
 _CLOSE_A = re.compile(r"</a\s*>", re.IGNORECASE)
 _ROW = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
 _ROW_END = re.compile(r"</tr\s*>|</table\s*>", re.IGNORECASE)
@@ -35,8 +35,13 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 # The attribute that carries a tag's URL, in order of preference, and the flag a fallback earns.
 URL_ATTRIBUTES: dict[str, tuple[tuple[str, LinkFlag | None], ...]] = {
     "a": (("href", None), ("herf", LinkFlag.HERF)),
-    "img": (("src", None),),
+    "img": (("src", None), ("srcset", None)),
+    "source": (("src", None), ("srcset", None)),  # <picture>, <video>, <audio> sources
+    "video": (("src", None), ("poster", None)),
+    "audio": (("src", None),),
 }
+# Tags whose URL is media shown in place (like an image), not a link to follow.
+MEDIA_TAGS = frozenset({"img", "source", "video", "audio"})
 
 
 def blank_comments(text: str) -> str:
@@ -95,11 +100,13 @@ def tag_links(
             if close is not None:
                 text_end = close.start()
         flags: set[LinkFlag] = {flag} if flag else set()
+        if attribute == "srcset":  # "a.png 1x, a-2x.png 2x": the first candidate's URL
+            raw = raw.strip().split(",", 1)[0].split(None, 1)[0] if raw.strip() else raw
         stripped = raw.strip()
         value_pos += len(raw) - len(raw.lstrip())
         url = html.unescape(stripped)
         link = RawLink("html", start, end, stripped, url, value_pos, text_start, text_end, flags)
-        if name == "img":
+        if name in MEDIA_TAGS:
             link.title_text = attrs.get("alt", "")
         return [link]
     return []
@@ -145,7 +152,7 @@ def scan_block(content: str) -> HtmlBlockScan:
     # says where each tag stands. They list the same tags in the same order; if they ever
     # disagree, each tag is parsed on its own instead.
     tags = "".join(m.group(0) + ("</a>" if m.group(1).lower() == "a" else "") for m in found)
-    elements = [e for e in _soup(tags).find_all(["a", "img"]) if isinstance(e, Tag)]
+    elements = [e for e in _soup(tags).find_all(list(URL_ATTRIBUTES)) if isinstance(e, Tag)]
     paired = len(elements) == len(found) and all(
         e.name == m.group(1).lower() for e, m in zip(elements, found, strict=False)
     )

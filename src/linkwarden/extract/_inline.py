@@ -18,14 +18,16 @@ Tests compare its links with markdown-it's own inline parser on every bundled li
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.helpers import parseLinkTitle
 
 from ..model import LinkFlag
 from . import _html
+from ._autolink import bare_urls
 from ._raw import RawLink
 
 _SPECIAL = re.compile(r"[\\`<\[\]]")
@@ -39,10 +41,9 @@ _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']
 _OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*)({_ATTRIBUTE}*)\s*/?>")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 _OTHER_HTML = re.compile(r"<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
-_BARE_URL = re.compile(r"(?<![\w/@.-])(?:https?|ftp)://[^\s<>\"'`]+", re.IGNORECASE)
 _NESTED_DEST = re.compile(r"^\[([^\]]*)\]\((.*)\)$", re.DOTALL)
 _URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|/|\./|\.\./|#)")
-_TRAILING_PUNCT = "?!.,:;*_~'\""
+_SALVAGE = re.compile(r"[^\s)\]]+")
 # A destination run without parentheses, spaces, controls or escapes: the common case.
 _PLAIN_DEST = re.compile(r"[^\s()\\<\x00-\x1f\x7f]*")
 # `(` + such a run + `)`: a whole inline destination, the common case
@@ -59,6 +60,8 @@ class InlineScan:
     # regions that render as something other than their source text: (start, end, plain)
     replaced: list[tuple[int, int, str]]
     code_spans: list[tuple[int, int, str]]
+    # link texts already rendered, by (start, end): `[![[![...` nests thousands deep
+    rendered: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _skip_space(s: str, pos: int, n: int, newline_ok: bool = True) -> int:
@@ -155,24 +158,18 @@ def _destination(s: str, pos: int, n: int) -> tuple[bool, int, str]:
 
 
 def _salvage_url(s: str, pos: int, n: int) -> tuple[str, int] | None:
-    """The URL-looking run at `pos` of a destination CommonMark rejected."""
-    m = re.compile(r"[^\s)\]]+").match(s, pos, n)
+    """The URL-looking run at `pos` of a destination CommonMark rejected; a `)` that closes
+    a `(` inside it belongs to it (`https://x/a(b) more` -> `https://x/a(b)`)."""
+    m = _SALVAGE.match(s, pos, n)
     if not m or not _URLISH.match(m.group(0)):
         return None
-    return m.group(0), m.end()
-
-
-def _trim_bare(url: str) -> str:
-    """GFM's rules for where a bare URL ends: trailing punctuation and unmatched closers."""
-    while url:
-        last = url[-1]
-        unmatched = (last == ")" and url.count("(") < url.count(")")) or (
-            last == "]" and url.count("[") < url.count("]")
-        )
-        if last not in _TRAILING_PUNCT and not unmatched:
-            break
-        url = url[:-1]
-    return url
+    end = m.end()
+    while end < n and s[end] == ")" and s.count("(", pos, end) > s.count(")", pos, end):
+        end += 1
+        more = _SALVAGE.match(s, end, n)
+        if more is not None:
+            end = more.end()
+    return s[pos:end], end
 
 
 @dataclass(slots=True)
@@ -182,7 +179,7 @@ class _Opener:
     active: bool = True
 
 
-_NOTHING = re.compile(r"[\\`<\[\]]|://")
+_NOTHING = re.compile(r"[\\`<\[\]]|://|www\.", re.IGNORECASE)
 NOTHING_FOUND = InlineScan([], [], [])  # shared: never modified
 
 
@@ -248,7 +245,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                     pos - 1 if image else pos,
                     simple.end(),
                     raw_dest,
-                    raw_dest,
+                    unescapeAll(raw_dest) if "&" in raw_dest else raw_dest,
                     close + 2,
                     pos + 1,
                     close,
@@ -280,7 +277,9 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
             if plain is not None:
                 # `(url)` with nothing to unescape or balance: what _inline_destination
                 # would return, without its general path
-                dest = _Dest(True, plain.group(1), plain.group(1), after + 1, plain.end())
+                raw_dest = plain.group(1)
+                url = unescapeAll(raw_dest) if "&" in raw_dest else raw_dest
+                dest = _Dest(True, raw_dest, url, after + 1, plain.end())
             else:
                 dest = _inline_destination(s, after, n)
             if dest.ok:
@@ -347,7 +346,7 @@ def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineS
                 pos = label_end
                 continue
         pos += 1
-    links.extend(_bare_urls(s, opaque, links))
+    links.extend(bare_urls(s, opaque, links))
     links.sort(key=lambda link: link.url_start if link.url_start >= 0 else link.start)
     _flag_stray_brackets(s, links)
     if "\n" in s:
@@ -422,9 +421,10 @@ def _angle(
         return end + 3
     m = _AUTOLINK.match(s, pos)
     if m:
-        url = m.group(1)
-        links.append(RawLink("autolink", pos, m.end(), url, url, pos + 1, pos + 1, m.end() - 1))
-        replaced.append((pos, m.end(), url))
+        raw = m.group(1)
+        url = html.unescape(raw) if "&" in raw else raw
+        links.append(RawLink("autolink", pos, m.end(), raw, url, pos + 1, pos + 1, m.end() - 1))
+        replaced.append((pos, m.end(), raw))
         opaque.append((pos, m.end()))
         return m.end()
     m = _EMAIL_AUTOLINK.match(s, pos)
@@ -442,7 +442,7 @@ def _angle(
         replaced.append((pos, m.end(), ""))
         opaque.append((pos, m.end()))
         name = m.group(1).lower()
-        if name in ("a", "img"):
+        if name in _html.URL_ATTRIBUTES:
             links.extend(_html.tag_links(s, m.start(), m.end(), name))
         return m.end()
     m = _CLOSE_TAG.match(s, pos) or _OTHER_HTML.match(s, pos)
@@ -451,27 +451,6 @@ def _angle(
         opaque.append((pos, m.end()))
         return m.end()
     return pos + 1
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def _bare_urls(s: str, opaque: list[tuple[int, int]], links: list[RawLink]) -> list[RawLink]:
-    schemes = s.count("://")
-    if schemes == 0 or schemes == sum(link.raw.count("://") for link in links):
-        return []  # every URL in the text is one the links already hold
-    taken = opaque + [(link.start, link.end) for link in links]
-    out: list[RawLink] = []
-    for m in _BARE_URL.finditer(s):
-        if _inside(m.start(), taken):
-            continue
-        raw = _trim_bare(m.group(0))
-        if "://" not in raw or raw.endswith("://"):
-            continue
-        end = m.start() + len(raw)
-        out.append(RawLink("bare", m.start(), end, raw, raw, m.start(), m.start(), end))
-    return out
 
 
 def _flag_stray_brackets(s: str, links: list[RawLink]) -> None:

@@ -30,6 +30,7 @@ def link_as_dict(link: Link) -> dict[str, Any]:
         "raw": link.raw,
         "text": link.text,
         "role": link.role.value,
+        "role_source": link.role_source.value,
         "entry": link.entry,
         "syntax": link.syntax,
         "wrapper": link.wrapper,

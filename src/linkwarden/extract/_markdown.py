@@ -190,8 +190,14 @@ def _table_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
+_MAX_NESTING = 400
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    # The preset's maxNesting (20: ten levels of nested lists) makes markdown-it drop the
+    # rest of the document past it, silently; GitHub renders it. 400 levels of blocks stay
+    # well within Python's recursion limit.
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": _MAX_NESTING}).enable("table")
     # No inline parsing (`_inline.scan` reads inline content); `text_join` only joins the
     # inline children that are therefore never made; `normalize` is done by parse_blocks.
     md.disable(["inline", "text_join", "normalize"])

@@ -34,6 +34,8 @@ class Pending:
     wraps_image: bool = False  # a link whose text is only an image: `[![badge](..)](url)`
     entry: int | None = None
     role: Role | None = None
+    label: str = ""  # for a bare URL: the `Paper:` label written before it
+    scope: object = None  # where its vote about linked titles counts (a table, a section)
 
 
 @dataclass

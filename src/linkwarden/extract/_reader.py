@@ -9,6 +9,7 @@ table reader and the walk (`_tables`, `_entries`) build on it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 from .. import urls
 from ..model import Diagnostic, Entry, Link, LinkFlag, Role, SkippedLink, SourceList
 from . import _html, _inline, _roles, _text
+from ._anchors import Anchors
 from ._markdown import Locator
 from ._pending import Block, Draft, HeadingEntry, Item, Pending
 from ._raw import RawLink
@@ -37,6 +39,10 @@ _NO_HOST = re.compile(r"^https?:(?!//[^/?#\s])", re.IGNORECASE)
 # An http(s) URL with an ASCII host and no brackets, spaces or non-ASCII characters.
 _PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9][!-Z\\^-~]*")
 _NO_FLAGS: frozenset[LinkFlag] = frozenset()
+# `Paper: https://...`, `代码：https://...`: a label, then a colon, right before a bare URL.
+_LABEL_BEFORE = re.compile(r"([^\W\d_][\w ./-]{0,30}?)\s*[:：]\s*$")
+# Linked titles a table or section needs before its own vote counts (else the list's does).
+_MIN_VOTES = 3
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 _SYNTAX = {"markdown": "markdown", "image": "markdown", "html": "html", "autolink": "autolink",
            "bare": "bare"}  # fmt: skip
@@ -59,6 +65,14 @@ class BlockReader:
         self.year_heading: int | None = None
         self.items: list[Item] = []
         self.heading_entry: HeadingEntry | None = None
+        # a bold title paragraph waiting for its `- Paper: URL` bullets, and their entry
+        self.title_paragraph: Block | None = None
+        self.title_draft: Draft | None = None
+        self.title_blocks: list[Block] = []
+        # what the list's own title states for every entry ("CVPR 2024 Papers with Code")
+        self.list_venue: str | None = None
+        self.list_year: int | None = None
+        self.anchors = Anchors()
         self.drafts: list[Draft] = []
         self.pending: list[Pending] = []
         self.skipped: list[SkippedLink] = []
@@ -77,18 +91,20 @@ class BlockReader:
                 self.year_heading = year
                 break
 
-
     def _attach(self, block: Block) -> None:
         if self.heading_entry is not None:
             self.heading_entry.blocks.append(block)
         elif self.items:
             self.items[-1].blocks.append(block)
         else:
-            kind = self.section_kind
-            for _, link in block.links:
-                link.section_kind = kind
-                self.pending.append(link)
+            self._loose_block(block)
 
+    def _loose_block(self, block: Block) -> None:
+        """A block outside any list item, table row or heading entry: links of no entry."""
+        kind = self.section_kind
+        for _, link in block.links:
+            link.section_kind = kind
+            self.pending.append(link)
 
     # -- blocks --------------------------------------------------------------------------
 
@@ -141,6 +157,10 @@ class BlockReader:
         link = self._make(raw, written, line, column, text)
         if link is not None:
             link.wraps_image = wraps_image
+            if raw.kind in ("bare", "autolink"):
+                link.label = _label_before(content, raw.start)
+            if raw.kind == "bare" and _broken_around(content, raw.start, raw.end):
+                link.flags = link.flags | {LinkFlag.BROKEN}
         return link
 
     def _make(
@@ -244,10 +264,12 @@ class BlockReader:
         links: list[Link] = []
         path = self.path
         decide = _roles.decide
+        cited = {draft.tmp for draft in self.drafts if draft.venue}
+        papers_in = _title_votes(self.pending)
         for link in sorted(self.pending, key=lambda p: (p.line, p.column)):
-            role = decide(
+            role, source = decide(
                 url=link.url,
-                text=link.text,
+                text=link.label or link.text,
                 image=link.image,
                 header=link.header,
                 section=link.section_kind,
@@ -255,15 +277,18 @@ class BlockReader:
                 nested_item=link.nested_item,
                 wraps_image=link.wraps_image,
                 relative=LinkFlag.RELATIVE in link.flags,
+                cited=link.entry in cited,
+                papers_here=papers_in(link.scope) if link.title else True,
+                in_entry=link.entry is not None,
             )
             # positional: Link(url, raw, text, role, list_name, path, line, entry, column,
-            # wrapper, badge_repo, syntax, flags), 100,000 times on a large list
+            # wrapper, badge_repo, syntax, flags, role_source), 100,000 times on a large list
             links.append(
                 Link(
                     link.url, link.raw, link.text, role, list_name, path, link.line,
                     index[link.entry] if link.entry is not None else None, link.column,
                     link.wrapper, _badge_repo(link.url) if role is Role.BADGE else None,
-                    link.syntax, link.flags,
+                    link.syntax, link.flags, source,
                 )
             )  # fmt: skip
         skipped = sorted(self.skipped, key=lambda s: s.line)
@@ -275,3 +300,55 @@ def _badge_repo(url: str) -> str | None:
         return urls.badge_repo(url)
     except ValueError:
         return None
+
+
+def _title_votes(pending: list[Pending]) -> Callable[[object], bool]:
+    """Whether the linked titles around a link are mostly papers, by scope (a table, or a
+    section), falling back to the whole list where a scope has too few to tell."""
+    tally: dict[object, list[int]] = {}
+    total = [0, 0]
+    for link in pending:
+        if not link.title or link.image or link.entry is None:
+            continue
+        kind = _roles.host_kind(link.url)
+        if kind is Role.CODE or kind is Role.VIDEO or kind is Role.DEMO:
+            continue  # the host decides these titles: no vote about the others
+        paper = 0 if kind is Role.PAPER else 1
+        counts = tally.setdefault(link.scope, [0, 0])
+        counts[paper] += 1
+        total[paper] += 1
+    overall = total[0] >= total[1]
+
+    def papers_in(scope: object) -> bool:
+        papers, others = tally.get(scope, (0, 0))
+        if papers + others < _MIN_VOTES:
+            return overall
+        return papers >= others
+
+    return papers_in
+
+
+def _label_before(content: str, start: int) -> str:
+    """The `Label:` written right before a bare URL on its line ("" when there is none)."""
+    line_start = content.rfind("\n", 0, start) + 1
+    m = _LABEL_BEFORE.search(content, max(line_start, start - 40), start)
+    return _roles.written_label(m.group(1).strip(" -*")) if m else ""
+
+
+# `[Website] (https://x)`: a space between `]` and `(`; `[[https://x)]`: a `[` closed by `)`.
+_SPACED_LINK = re.compile(r"\][ \t]+\($")
+_BRACKETED = re.compile(r"\[$")
+
+
+def _broken_around(content: str, start: int, end: int) -> bool:
+    """A bare URL standing where a Markdown link was meant but GitHub sees plain text:
+    `[Website] (URL)` (a bracketed label, no link in it, a space, then the URL in
+    parentheses) or `[URL)` (opened with a bracket, closed with a parenthesis)."""
+    before = content[max(0, start - 4) : start]
+    m = _SPACED_LINK.search(before)
+    if m is not None:
+        close = start - len(before) + m.start()  # the `]`
+        opened = content.rfind("[", 0, close)
+        label = content[opened:close] if opened >= 0 else "\n"
+        return "](" not in label and "\n" not in label
+    return bool(_BRACKETED.search(before)) and content[end : end + 1] == ")"

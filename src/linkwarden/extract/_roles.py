@@ -1,25 +1,31 @@
 """How a link's role is decided: data tables first, one small function that reads them.
 
-The order of evidence (docs/extraction.md):
+The order of evidence (docs/extraction.md), each recorded as the link's `role_source`:
 
-1. an image is a `badge` when it is a badge (shields.io and friends), else `other`;
-2. an explicit `paper` or `code` label in the link text always wins (so a "Code" link to an
-   arXiv page, or to a Hugging Face Space, stays `code` and a rule can flag it);
-3. a host that is always one thing (YouTube -> video, Hugging Face Spaces -> demo);
+1. an image is a `badge` when it is a badge (shields.io and friends, or an `.svg` icon in
+   an entry), else `other`;
+2. an explicit `paper` or `code` label in the link text (or, for a bare URL, the `Paper:`
+   before it) always wins (so a "Code" link to an arXiv page stays `code` and a rule can
+   flag it) — `text`;
+3. a host that is always one thing (YouTube -> video, Hugging Face Spaces -> demo) — `host`;
 4. any other label in the link text (`project page`, `video`, `demo`, `Download link`);
-5. the table column the link stands in (`paper`, `code`, `web/proj`, `Download Link`);
+5. the table column the link stands in (`paper`, `code`, `web/proj`) — `column`;
 6. the section it stands in (a `Datasets` heading makes project/download links `dataset`);
-7. its position: the linked title of an entry is the paper;
+7. its position, for an entry's linked title: the paper when the entry is cited with a
+   venue (`citation`), else what its host says (a repository is code), else what the other
+   linked titles of its table or section mostly are (papers, or project pages: a list of
+   software) — `position`;
 8. the host (a paper host -> paper, a code host -> code), else `other`.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
 from .. import urls
-from ..model import Role
+from ..model import Role, RoleSource
 
 # Link texts, normalised by `label_key`, that say what a link is. None: a neutral label
 # ("Link", "here") that says it is *not* the entry's title but not what it is either.
@@ -42,6 +48,9 @@ _LABEL_PHRASES: dict[Role | None, tuple[str, ...]] = {
 for _role_or_none, _phrases in _LABEL_PHRASES.items():
     for _phrase in _phrases:
         LABELS[_phrase] = _role_or_none
+
+# Badges that mark a tool as open source; their link leads to the source (any forge).
+OPEN_SOURCE_MARKS = frozenset({"open source software", "open source", "oss"})
 
 # Table column headers, normalised by `label_key`, and what a link in that column is.
 # "title": the column names the entry (a link there is positioned as the title).
@@ -128,6 +137,16 @@ def label_role(text: str) -> tuple[bool, Role | None]:
     return False, None
 
 
+def written_label(text: str) -> str:
+    """A `Label:` as written before a bare URL, typos forgiven: 'Homeoage' -> 'homepage'.
+    Only there: a word followed by a colon and a URL is a label even when misspelt."""
+    key = label_key(text)
+    if not key or key in LABELS or len(key) < 5:
+        return text
+    close = difflib.get_close_matches(key, LABELS, n=1, cutoff=0.85)
+    return close[0] if close else text
+
+
 @lru_cache(maxsize=1024)
 def section_kind(section: tuple[str, ...]) -> str | None:
     for heading in reversed(section):
@@ -174,7 +193,8 @@ def host_role(url: str) -> Role | None:
     return None
 
 
-def role_by_host(url: str, default: Role) -> Role:
+def host_kind(url: str) -> Role | None:
+    """What the host and path alone say a URL is: code, a paper, a dataset, or nothing."""
     fixed = host_role(url)
     if fixed is not None:
         return fixed
@@ -184,8 +204,25 @@ def role_by_host(url: str, default: Role) -> Role:
         if urls.is_paper_url(url):
             return Role.PAPER
     except ValueError:  # a malformed URL (`https://[::1`) names no host
-        pass
-    return default
+        return None
+    host = _host(url)
+    if host == "huggingface.co":  # the model hub: weights and code (Spaces are demos)
+        return Role.DATASET if "/datasets/" in url else Role.CODE
+    return None
+
+
+def role_by_host(url: str, default: Role) -> Role:
+    return host_kind(url) or default
+
+
+def _by_host(url: str, default: Role, fallback: RoleSource) -> tuple[Role, RoleSource]:
+    kind = host_kind(url)
+    return (kind, RoleSource.HOST) if kind is not None else (default, fallback)
+
+
+def is_icon(url: str) -> bool:
+    """A small vector image (an "Open Source" or "Freeware" mark next to an entry)."""
+    return url.lower().split("?", 1)[0].split("#", 1)[0].endswith(".svg")
 
 
 def decide(
@@ -199,42 +236,65 @@ def decide(
     nested_item: bool = False,
     wraps_image: bool = False,
     relative: bool = False,
-) -> Role:
-    """The role of one link. `section` is a SECTION_KINDS kind (or a title column's kind),
-    `title` says the link is the entry's linked title, `nested_item` that the entry is a
-    sub-item (a researcher's list of works), `wraps_image` that the link's text is only an
-    image, `relative` that the list wrote a path rather than a URL."""
+    cited: bool = False,
+    papers_here: bool = True,
+    in_entry: bool = False,
+) -> tuple[Role, RoleSource]:
+    """The role of one link and what decided it. The evidence, strongest first: the link's
+    label (`text`; for a bare URL, the `Label:` before it), a host that is always one
+    thing, the column `header`, the `section` kind (or a title column's kind), and for an
+    entry's linked `title`: the entry cited with a venue (`cited`: the list says it is a
+    paper), else the host, else what the other linked titles around it are
+    (`papers_here`: mostly papers). `nested_item`: a researcher's sub-item; `wraps_image`:
+    the link's text is only an image; `relative`: a path, not a URL; `in_entry`: the link
+    belongs to an entry (an icon there is a badge)."""
     if image:
-        return Role.BADGE if is_badge_image(url) else Role.OTHER
+        if is_badge_image(url) or (in_entry and is_icon(url)):
+            return Role.BADGE, RoleSource.HOST
+        return Role.OTHER, RoleSource.HOST
     is_label, named = label_role(text) if text else (False, None)
     if named in (Role.PAPER, Role.CODE):
-        return named
+        return named, RoleSource.TEXT
+    if text and label_key(text) in OPEN_SOURCE_MARKS:
+        # "[![Open-Source Software][OSS Icon]](url)": says the tool is open source, and
+        # the link is where its source lives; not a "Code" label a host could contradict.
+        return Role.CODE, RoleSource.POSITION
     fixed = host_role(url)
     if fixed is not None:
-        return fixed
+        return fixed, RoleSource.HOST
     if named is not None:
         if section == "dataset" and named in (Role.PROJECT, Role.DATASET):
-            return Role.DATASET
-        return named
+            return Role.DATASET, RoleSource.TEXT
+        return named, RoleSource.TEXT
     if header is not None:
         by_header = HEADER_ROLES.get(header)
         if by_header is not None:
             if section == "dataset" and by_header is Role.PROJECT:
-                return Role.DATASET
+                return Role.DATASET, RoleSource.COLUMN
             if header == "code/paper":
-                return role_by_host(url, Role.CODE)
-            return by_header
+                return _by_host(url, Role.CODE, RoleSource.COLUMN)
+            return by_header, RoleSource.COLUMN
     if section == "dataset":
-        return Role.DATASET
-    if wraps_image or relative:
-        # A badge's target, or another page of the same repository: nothing to type.
-        return Role.OTHER
+        return Role.DATASET, RoleSource.SECTION
+    if relative:
+        # Another page of the same repository: nothing to type.
+        return Role.OTHER, RoleSource.POSITION
+    if wraps_image:
+        # A badge's target. In an entry, a stars badge leads to the entry's repository and
+        # an arXiv badge to its paper; elsewhere (the list's own "Awesome" badge) it is other.
+        if in_entry:
+            return _by_host(url, Role.OTHER, RoleSource.POSITION)
+        return Role.OTHER, RoleSource.POSITION
     if section == "people":
-        return role_by_host(url, Role.PROJECT) if nested_item else Role.OTHER
+        if nested_item:
+            return _by_host(url, Role.PROJECT, RoleSource.SECTION)
+        return Role.OTHER, RoleSource.SECTION
     if section in ("tools", "metrics"):
-        return role_by_host(url, Role.PROJECT)
+        return _by_host(url, Role.PROJECT, RoleSource.SECTION)
     if section == "resources":
-        return role_by_host(url, Role.OTHER)
+        return _by_host(url, Role.OTHER, RoleSource.SECTION)
     if title and not is_label:
-        return Role.PAPER
-    return role_by_host(url, Role.OTHER)
+        if cited:
+            return Role.PAPER, RoleSource.CITATION
+        return _by_host(url, Role.PAPER if papers_here else Role.PROJECT, RoleSource.POSITION)
+    return _by_host(url, Role.OTHER, RoleSource.HOST)

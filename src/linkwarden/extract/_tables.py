@@ -16,6 +16,9 @@ from ._pending import Block, Cell, Pending, TableColumns
 from ._raw import RawLink
 from ._reader import BlockReader
 
+_VENUE_WORDS = frozenset({"pub", "venue", "conference", "published", "publication"})
+_YEAR_WORDS = frozenset({"year", "date", "time"})
+
 
 class TableReader(BlockReader):
     """Reads table blocks into entries (GFM and HTML)."""
@@ -31,13 +34,18 @@ class TableReader(BlockReader):
             for content in head
         ]
         self._table_links_outside_entries(head, head_line)
+        venue_col = _cite.column_of(headers, _roles.VENUE_HEADERS, -1)
+        if venue_col < 0:
+            venue_col = _cite.column_with_word(headers, _VENUE_WORDS, -1)
+        year_col = _cite.column_of(headers, _roles.YEAR_HEADERS, -1)
+        if year_col < 0:
+            year_col = _cite.column_with_word(headers, _YEAR_WORDS, -1)
+        body = [cells for _, cells in rows[1:]]
         columns = TableColumns(
-            _cite.column_of(headers, _roles.TITLE_HEADERS, 0),
-            _cite.column_of(headers, _roles.VENUE_HEADERS, -1),
-            _cite.column_of(headers, _roles.YEAR_HEADERS, -1),
+            _cite.title_column(headers, body, (venue_col, year_col)), venue_col, year_col
         )
         for row_line, cells in rows[1:]:
-            self._table_row(headers, columns, cells, row_line)
+            self._table_row(headers, columns, cells, row_line, ("table", head_line))
 
     def _cell_blocks(self, row: list[str], row_line: int) -> list[Block]:
         source = self.lines[row_line] if row_line < len(self.lines) else ""
@@ -92,24 +100,32 @@ class TableReader(BlockReader):
         return cells
 
     def _table_row(
-        self, headers: list[str], columns: TableColumns, row: list[str], row_line: int
-    ) -> None:
+        self, headers: list[str], columns: TableColumns, row: list[str], row_line: int,
+        scope: tuple[str, int],
+    ) -> None:  # fmt: skip
         blocks = self._row_cells(row, row_line)
         if not any(block.links for block in blocks):
             return
         title_col, venue_col, year_col = columns
         cells = [block.plain for block in blocks]
         title = cells[title_col] if title_col < len(cells) else ""
+        title_pair = (
+            _cite.title_link_in(blocks[title_col].links) if title_col < len(blocks) else None
+        )
+        if title_pair is not None:
+            title = title_pair[1].text
         venue = cells[venue_col] if 0 <= venue_col < len(cells) and cells[venue_col] else None
         year = None
         if venue is not None and _text.only_year(venue) is not None:
             year, venue = _text.only_year(venue), None
+        elif venue is not None and venue_col == year_col:
+            venue, year = _cite.cited_venue(venue)  # "CVPR, 2024" or "Mar., 2024"
         elif venue is not None:
             year = _text.year_of(venue)
         if year is None and 0 <= year_col < len(cells):
-            year = _text.only_year(cells[year_col])
+            year = _text.only_year(cells[year_col]) or _cite.cited_venue(cells[year_col])[1]
         if year is None:
-            year = self.year_heading
+            year = self.year_heading or self.list_year
         title_header = headers[title_col] if title_col < len(headers) else ""
         section_kind = self.section_kind
         title_kind = _roles.TITLE_COLUMN_KINDS.get(title_header, section_kind)
@@ -124,8 +140,13 @@ class TableReader(BlockReader):
             header = headers[index] if index < len(headers) else None
             for raw, link in block.links:
                 link.entry = draft.tmp
+                link.scope = scope
                 link.header = header
-                link.title = index == title_col and raw.kind != "image"
+                link.title = (
+                    link is title_pair[1]
+                    if title_pair is not None
+                    else index == title_col and raw.kind != "image"
+                )
                 link.section_kind = (
                     title_kind
                     if index == title_col
@@ -171,6 +192,7 @@ class TableReader(BlockReader):
         headers: list[str] = []
         caption: tuple[str, ...] = ()
         used: set[int] = set()
+        scope = ("table", locate(scanned.rows[0].start)[0]) if scanned.rows else ("table", 0)
         for row in scanned.rows:
             in_row = [
                 (n, raw, link) for n, (raw, link) in enumerate(pending)
@@ -206,6 +228,7 @@ class TableReader(BlockReader):
                     -1,
                 )
                 link.entry = draft.tmp
+                link.scope = scope
                 link.header = headers[column] if 0 <= column < len(headers) else None
                 link.title = column == title_col and not link.image
                 link.section_kind = title_kind if column == title_col else kind

@@ -21,6 +21,8 @@ _SHORT_YEAR = re.compile(r"['’](\d\d)\b")
 _ONLY_YEAR = re.compile(r"^\(?((?:19|20)\d\d)\)?$")
 _RENDER_SPECIAL = re.compile(r"[\\`<\[]")
 _INVISIBLE = frozenset("\ufe0f\ufe0e\u200d\u20e3")
+_MAX_DEPTH = 32
+_LINK_SYNTAX = re.compile(r"!?\[|\]\([^()\s]*\)|\]")
 
 
 def _unescaped(m: re.Match[str]) -> str:
@@ -34,10 +36,14 @@ def unescape_markdown(text: str) -> str:
 
 
 def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
-           in_link: bool = False) -> str:  # fmt: skip
+           in_link: bool = False, depth: int = 0) -> str:  # fmt: skip
     """The source s[start:end] as rendered text: link syntax, HTML tags and code-span
-    backticks gone, images kept as their alt text only inside a link's text."""
+    backticks gone, images kept as their alt text only inside a link's text. Links nested
+    deeper than `_MAX_DEPTH` in each other's text (`[![` a thousand times) are flattened
+    by a plain strip instead of being rendered one inside the other."""
     stop = len(s) if end is None else end
+    if depth > _MAX_DEPTH:
+        return _LINK_SYNTAX.sub("", s[start:stop])
     if not found.links and not found.replaced:
         return unescape_markdown(s[start:stop])
     if _RENDER_SPECIAL.search(s, start, stop) is None:
@@ -60,7 +66,12 @@ def render(s: str, found: InlineScan, start: int = 0, end: int | None = None,
         if isinstance(what, str):
             piece = what
         elif what.kind != "image" or in_link:
-            piece = render(s, found, what.text_start, what.text_end, True)
+            key = (what.text_start, what.text_end)
+            cached = found.rendered.get(key)
+            if cached is None:
+                cached = render(s, found, what.text_start, what.text_end, True, depth + 1)
+                found.rendered[key] = cached
+            piece = cached
         else:
             piece = ""
         out.append(piece)
@@ -107,6 +118,16 @@ def _tidy(text: str) -> str:
 
 
 _tidy_short = lru_cache(maxsize=4096)(_tidy)
+
+
+def heading_text(rendered: str) -> str:
+    """A heading's text as GitHub slugs it: entities decoded, emphasis markers gone, emoji
+    and inner spaces kept (`🎯 **Core**` slugs to `-core`), the ends trimmed."""
+    if "&" in rendered:
+        rendered = html.unescape(rendered)
+    if "*" in rendered or "_" in rendered or "~" in rendered:
+        rendered = _EMPHASIS.sub("", rendered)
+    return rendered.replace("\n", " ").strip()
 
 
 def year_of(text: str) -> int | None:

@@ -1,7 +1,7 @@
 """The model: the values every stage shares, in two modules.
 
-- `vocabulary`: the enums (`Role`, `Severity`, `Status`, `Effective`, `LinkFlag`, `Via`,
-  `ErrorKind`) and the sets of their members that mean something together;
+- `vocabulary`: the enums (`Role`, `RoleSource`, `Severity`, `Status`, `Effective`,
+  `LinkFlag`, `Via`, `ErrorKind`) and the sets of their members that mean something together;
 - `records`: the frozen dataclasses built from them (`Link`, `LinkResult`, `Finding`...)
   and the field metadata that steers the snapshot's JSON form and schema.
 
@@ -43,6 +43,7 @@ from .vocabulary import (
     ErrorKind,
     LinkFlag,
     Role,
+    RoleSource,
     Severity,
     Status,
     Via,
@@ -75,6 +76,7 @@ __all__ = [
     "Location",
     "RepoRecord",
     "Role",
+    "RoleSource",
     "Severity",
     "SkippedLink",
     "SourceList",

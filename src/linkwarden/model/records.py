@@ -27,7 +27,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .vocabulary import TRANSIENT_ERROR_KINDS, ErrorKind, LinkFlag, Role, Severity, Status, Via
+from .vocabulary import (
+    TRANSIENT_ERROR_KINDS,
+    ErrorKind,
+    LinkFlag,
+    Role,
+    RoleSource,
+    Severity,
+    Status,
+    Via,
+)
 
 # Field metadata shared by many records (see the module docstring).
 TIME: dict[str, object] = {"format": "time"}
@@ -143,6 +152,7 @@ class Link:
     badge_repo: str | None = None  # OWNER/NAME a shields.io badge counts
     syntax: str = "markdown"  # markdown | html | autolink | bare
     flags: frozenset[LinkFlag] = field(default_factory=frozenset)
+    role_source: RoleSource = RoleSource.TEXT  # what decided `role`
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,8 @@ class ExtractedList:
     diagnostics: tuple[Diagnostic, ...] = ()
     content_hash: str = ""  # sha256 of the file's bytes
     line_count: int = 0
+    # the in-page anchors the list defines (GitHub's heading slugs, HTML name/id), lower case
+    anchors: frozenset[str] = frozenset()
 
     def entry_of(self, link: Link) -> Entry | None:
         return self.entries[link.entry] if link.entry is not None else None

@@ -1,9 +1,10 @@
 """The vocabulary of the data: every enum the stages and the snapshot share.
 
-What a link is for (`Role`), how much a finding matters (`Severity`), what a run observed
-(`Status`, `ErrorKind`, `Via`), the verdict after quarantine (`Effective`) and what
-extraction noticed (`LinkFlag`). All are `str` enums, so JSON keeps the plain strings, and
-readers compare members instead of re-declaring the strings. Pure, standard library only.
+What a link is for (`Role`) and what said so (`RoleSource`), how much a finding matters
+(`Severity`), what a run observed (`Status`, `ErrorKind`, `Via`), the verdict after
+quarantine (`Effective`) and what extraction noticed (`LinkFlag`). All are `str` enums, so
+JSON keeps the plain strings, and readers compare members instead of re-declaring the
+strings. Pure, standard library only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,32 @@ class Role(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class RoleSource(str, enum.Enum):
+    """What decided a link's role, from what the list says to what we guess.
+
+    `text`, `column` and `citation` are the list's own words: a "Code" label, a Code
+    column, an entry cited with its venue (so its linked title is the paper). `host`,
+    `section` and `position` are inferences (a github.com URL is code; a link under a
+    Datasets heading is a dataset; the linked title of an entry is its subject). The
+    mislabel rules (LW110-LW113) fire only on roles the list states.
+    """
+
+    TEXT = "text"
+    COLUMN = "column"
+    CITATION = "citation"
+    HOST = "host"
+    SECTION = "section"
+    POSITION = "position"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def stated(self) -> bool:
+        """The list itself says what the link is (a label, a column, a citation)."""
+        return self in (RoleSource.TEXT, RoleSource.COLUMN, RoleSource.CITATION)
 
 
 class Severity(str, enum.Enum):
@@ -112,6 +139,7 @@ class LinkFlag(str, enum.Enum):
     NESTED = "nested"  # a link inside another link's text
     MULTILINE = "multiline"  # the destination spans lines
     UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
+    BROKEN = "broken"  # `[text] (url)`, `[[url)]`: link syntax GitHub renders as plain text
 
     def __str__(self) -> str:
         return self.value

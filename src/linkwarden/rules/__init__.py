@@ -15,7 +15,7 @@ stable order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from ..errors import ConfigError
 from ..findings import finding_order
@@ -45,7 +45,9 @@ __all__ = [
     "evaluate",
     "finding_as_dict",
     "rule_by_key",
+    "selects",
     "validate_overrides",
+    "validate_selection",
 ]
 
 OFF = "off"
@@ -90,15 +92,41 @@ def validate_overrides(
             )
 
 
+def selects(key: str, rule: Rule) -> bool:
+    """Whether a `--select`/`--ignore` key names the rule: its code, a code prefix (`LW1`,
+    `LW50`) or its name."""
+    key = key.strip()
+    return rule.code.startswith(key.upper()) or key.lower() == rule.name
+
+
+def validate_selection(keys: Iterable[str], rules: Sequence[Rule] = RULES) -> None:
+    for key in keys:
+        if not any(selects(key, rule) for rule in rules):
+            raise ConfigError(
+                f"{key!r} names no rule (use a code like LW101, a prefix like LW1, or a "
+                "name like empty-link; see docs/rules.md)"
+            )
+
+
 def effective_severities(
-    severity: Mapping[str, str] | None = None, rules: Sequence[Rule] = RULES
+    severity: Mapping[str, str] | None = None,
+    rules: Sequence[Rule] = RULES,
+    *,
+    select: Collection[str] = (),
+    ignore: Collection[str] = (),
 ) -> dict[str, Severity | None]:
     """Rule code -> severity after overrides; None when the rule is off.
 
-    A code override wins over a name override for the same rule.
+    A code override wins over a name override for the same rule. A rule that is off by
+    default (LW503) runs when `select` names it or the config gives it a severity; with
+    `select`, only the selected rules run; `ignore` turns rules off.
     """
     validate_overrides(severity or {}, rules=rules)
-    result: dict[str, Severity | None] = {r.code: r.severity for r in rules}
+    validate_selection([*select, *ignore], rules)
+    result: dict[str, Severity | None] = {
+        r.code: r.severity if r.default_on or any(selects(k, r) for k in select) else None
+        for r in rules
+    }
     by_code: dict[str, str] = {}
     by_name: dict[str, str] = {}
     for key, value in (severity or {}).items():
@@ -107,6 +135,10 @@ def effective_severities(
         (by_code if key.upper() == rule.code else by_name)[rule.code] = str(value).lower()
     for code, value in {**by_name, **by_code}.items():
         result[code] = None if value == OFF else Severity(value)
+    for rule in rules:
+        chosen = not select or any(selects(k, rule) for k in select)
+        if not chosen or any(selects(k, rule) for k in ignore):
+            result[rule.code] = None
     return result
 
 
@@ -143,13 +175,25 @@ def evaluate(
     severity: Mapping[str, str] | None = None,
     *,
     rules: Sequence[Rule] = RULES,
+    select: Collection[str] = (),
+    ignore: Collection[str] = (),
+    min_severity: Severity | None = None,
+    local: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Finding]:
     """Run every enabled rule over `lists`; findings sorted by path, line, code, URL.
 
     `results` are keyed by `urls.normalize(url)`; without them (offline lint) the health
-    rules stay silent. `severity` maps rule codes or names to error/warning/info/off.
+    rules stay silent. `severity` maps rule codes or names to error/warning/info/off;
+    `select`/`ignore` pick rules by code, code prefix or name; `min_severity` drops
+    findings below it. `local` maps (list path, relative link as written) to what the
+    command layer found in the list's checkout ("" exists, else the closest path or "-").
     """
-    levels = effective_severities(severity, rules)
+    levels = effective_severities(severity, rules, select=select, ignore=ignore)
+    if min_severity is not None:
+        levels = {
+            code: level if level is not None and level.rank >= min_severity.rank else None
+            for code, level in levels.items()
+        }
     enabled = [(r, levels[r.code]) for r in rules if levels[r.code] is not None]
     link_rules = [(r, s) for r, s in enabled if r.on_link is not None]
     entry_rules = [(r, s) for r, s in enabled if r.on_entry is not None]
@@ -170,6 +214,7 @@ def evaluate(
                 checked=checked,
                 enrichment=enrichment,
                 entry_links=grouped.get(link.entry, ()) if link.entry is not None else (),
+                local=local.get((link.path, link.raw)) if local else None,
             )
             for rule, sev in link_rules:
                 assert rule.on_link is not None and sev is not None

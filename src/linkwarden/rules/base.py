@@ -65,6 +65,9 @@ class LinkContext:
     # The links of the same entry in source order, this one included; empty without an entry.
     # `evaluate` groups them once per list so that a rule looking at them stays O(1).
     entry_links: tuple[Link, ...] = ()
+    # For a relative link of a list read from its own checkout: "" when the file exists,
+    # else the closest existing path ("-" when none); None when nobody could look.
+    local: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Rule:
     on_link: LinkCheck | None = None
     on_entry: EntryCheck | None = None
     on_corpus: CorpusCheck | None = None
+    default_on: bool = True  # off: runs only when selected or given a severity in config
 
     def __post_init__(self) -> None:
         checks = [c for c in (self.on_link, self.on_entry, self.on_corpus) if c is not None]

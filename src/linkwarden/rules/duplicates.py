@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Entry, ExtractedList, Link, LinkFlag, Role
-from ..titles import normalize_title, same_paper, title_words
+from ..titles import is_short_name, normalize_title, same_paper, short_name, title_words
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit
 
 # Minimum length of a normalised title for a title match to count as a duplicate: short
 # titles ("LMD", "Code") are labels, not papers.
 MIN_TITLE_CHARS = 12
+# A title of fewer identifying words ("Deep Learning") may name several works.
+_IDENTIFYING_WORDS = 3
+# Words a title does not end with: a sentence cut at a link ("available on [arXiv](...)").
+_DANGLING = frozenset({"on", "at", "in", "of", "to", "for", "from", "by", "with", "and", "a"})
+_YEAR_HEADING = re.compile(r"^\W*(?:19|20)\d\d\W*$")
 
 # Link texts that do not name a paper ("paper", "[pdf]", "paper(temp)").
 GENERIC_LINK_WORDS = frozenset({"link", "here", "this", "temp", "abs", "download", "full", "text"})
@@ -26,6 +32,7 @@ class _PaperRef:
     entry: Entry
     title_key: str
     arxiv_ids: tuple[tuple[str, Link], ...]
+    urls: frozenset[str]  # every URL the entry links, normalised
 
 
 def _paper_refs(listing: ExtractedList) -> Iterator[_PaperRef]:
@@ -40,7 +47,12 @@ def _paper_refs(listing: ExtractedList) -> Iterator[_PaperRef]:
             if ref and all(ref.arxiv_id != seen for seen, _ in ids):
                 ids.append((ref.arxiv_id, link))
         key = normalize_title(entry.title)
-        yield _PaperRef(listing, entry, key if len(key) >= MIN_TITLE_CHARS else "", tuple(ids))
+        linked = frozenset(
+            facts.normalize(link.url) for link in by_entry.get(entry.index, []) if link.url
+        )
+        yield _PaperRef(
+            listing, entry, key if len(key) >= MIN_TITLE_CHARS else "", tuple(ids), linked
+        )
 
 
 def _short(title: str, limit: int = 70) -> str:
@@ -58,6 +70,24 @@ def _crowded_lines(listing: ExtractedList) -> set[int]:
     return crowded
 
 
+def _topic(entry: Entry) -> tuple[str, ...]:
+    """The entry's section without year headings: listing a paper under two topics is a
+    choice; under two years of one topic, a slip."""
+    return tuple(h for h in entry.section if not _YEAR_HEADING.match(h))
+
+
+def _different_works(a: _PaperRef, b: _PaperRef) -> bool:
+    """Same title, different works: both link arXiv papers and none in common, or a title
+    too generic to identify a work ("Deep Learning") and no link in common."""
+    ids_a = {arxiv_id for arxiv_id, _ in a.arxiv_ids}
+    ids_b = {arxiv_id for arxiv_id, _ in b.arxiv_ids}
+    if ids_a and ids_b and not ids_a & ids_b:
+        return True
+    if len(title_words(a.entry.title)) >= _IDENTIFYING_WORDS:
+        return False
+    return not a.urls & b.urls
+
+
 def duplicate_entries(corpus: Corpus) -> Iterator[CorpusHit]:
     """Entries of one list that are the same paper: same normalised title or arXiv ID."""
     for listing in corpus.lists:
@@ -70,12 +100,16 @@ def duplicate_entries(corpus: Corpus) -> Iterator[CorpusHit]:
             earlier, why = None, ""
             if ref.title_key and ref.title_key in by_title:
                 earlier, why = by_title[ref.title_key], "same title"
-            else:
+                if _different_works(earlier, ref):
+                    earlier = None
+            if earlier is None:
                 for arxiv_id, _link in ref.arxiv_ids:
                     first = by_arxiv.get(arxiv_id)
                     if first and same_paper(first.entry.title, ref.entry.title):
                         earlier, why = first, f"same arXiv ID {arxiv_id}"
                         break
+            if earlier is not None and _topic(earlier.entry) != _topic(ref.entry):
+                earlier = None  # the same paper under two topics: a deliberate cross-listing
             if earlier is not None and earlier.entry.index != ref.entry.index:
                 yield CorpusHit(
                     list_name=listing.source.name,
@@ -122,6 +156,22 @@ def _mentions(entry: Entry | None, title: str) -> bool:
     return bool(key) and key in normalize_title(entry.text)
 
 
+def _fragment(title: str) -> bool:
+    """A sentence cut at a link ("The updated version is available on"), not a title."""
+    words = title.lower().split()
+    return bool(words) and words[-1] in _DANGLING
+
+
+def _name_and_title(a: str, b: str) -> bool:
+    """A model's name against a paper title that does not start with a name ("Vicuna" vs
+    "Judging LLM-as-a-judge with MT-Bench"): nothing to compare, so no conflict. Two names
+    ("CodeTalker" vs "DPE: Disentanglement of ...") can conflict."""
+    for name, title in ((a, b), (b, a)):
+        if is_short_name(name) and not is_short_name(title) and not short_name(title):
+            return True
+    return False
+
+
 def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
     """One arXiv ID linked in one list as two different papers: one of them is wrong."""
     for listing in corpus.lists:
@@ -133,13 +183,13 @@ def arxiv_id_conflicts(corpus: Corpus) -> Iterator[CorpusHit]:
             if ref is None:
                 continue
             claim = _claim(link, listing.entry_of(link))
-            if not title_words(claim.title) - GENERIC_LINK_WORDS:
-                continue  # "[this](...)": claims no title we could compare
+            if not title_words(claim.title) - GENERIC_LINK_WORDS or _fragment(claim.title):
+                continue  # "[this](...)", "available on [arXiv](...)": claims no title
             if ref.arxiv_id not in first_seen:
                 first_seen[ref.arxiv_id] = claim
                 continue
             other = first_seen[ref.arxiv_id]
-            if same_paper(claim.title, other.title):
+            if same_paper(claim.title, other.title) or _name_and_title(claim.title, other.title):
                 continue
             # A "[paper]" link in a row that names the other title elsewhere (a metrics
             # table's Paper column) claims that title too.
@@ -202,7 +252,7 @@ def cross_list_duplicates(corpus: Corpus) -> Iterator[CorpusHit]:
             others = ", ".join(
                 f"{other.path}:{other.line}" for n, other in per_list.items() if n != name
             )
-            what = key if key.startswith("arXiv ") else "this URL"
+            what = f"{link.url} ({key})" if key.startswith("arXiv ") else link.url
             yield CorpusHit(
                 list_name=name,
                 path=link.path,

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from .. import urls
-from ..model import Entry, LinkFlag, Role
+from ..model import Entry, Link, LinkFlag, Role
 from ..titles import normalize_title
 from . import _urlfacts as facts
 from .base import EntryContext, Hit, LinkContext, shown_text
@@ -25,6 +25,7 @@ CODE_FRIENDLY_HOSTS: tuple[str, ...] = (
     "sourceforge.net",
     "git.io",
     "paperswithcode.com",
+    "anonymous.4open.science",  # anonymised repositories for double-blind review
 )
 ARCHIVE_SUFFIXES: tuple[str, ...] = (".zip", ".tar.gz", ".tgz", ".tar", ".7z", ".rar")
 
@@ -43,13 +44,24 @@ CODE_UNAVAILABLE: tuple[re.Pattern[str], ...] = tuple(
 _ANY_CODE_UNAVAILABLE = re.compile("|".join(f"(?:{p.pattern})" for p in CODE_UNAVAILABLE), re.I)
 
 
+def _says(link: Link, role: Role) -> bool:
+    """The list itself says the link is `role` (a label, a column, a citation): only then
+    can its host contradict it. A role we inferred from the host cannot. A nested link
+    is LW102's business: one finding for the one problem."""
+    return link.role is role and link.role_source.stated and LinkFlag.NESTED not in link.flags
+
+
+def says_code_unavailable(text: str) -> bool:
+    return bool(_ANY_CODE_UNAVAILABLE.search(text))
+
+
 def _is_archive(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def code_links_paper(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.CODE or not link.url or not facts.is_paper_url(link.url):
+    if not _says(link, Role.CODE) or not link.url or not facts.is_paper_url(link.url):
         return None
     ref = facts.arxiv_ref(link.url)
     what = f"arXiv {ref.arxiv_id}" if ref else f"a paper on {facts.host_of(link.url)}"
@@ -61,7 +73,7 @@ def code_links_paper(ctx: LinkContext) -> Hit | None:
 def code_links_project_page(ctx: LinkContext) -> Hit | None:
     link = ctx.link
     url = link.url
-    if link.role is not Role.CODE or not url or LinkFlag.RELATIVE in link.flags:
+    if not _says(link, Role.CODE) or not url or LinkFlag.RELATIVE in link.flags:
         return None
     if facts.is_code_url(url) or facts.is_paper_url(url) or facts.is_hf_space(url):
         return None  # a repository, or another rule's business
@@ -79,7 +91,7 @@ def code_links_project_page(ctx: LinkContext) -> Hit | None:
 
 def code_links_hf_space(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.CODE or not facts.is_hf_space(link.url):
+    if not _says(link, Role.CODE) or not facts.is_hf_space(link.url):
         return None
     return Hit(
         f"Code link {shown_text(link)} points to a Hugging Face Space: a running demo, not the "
@@ -89,7 +101,7 @@ def code_links_hf_space(ctx: LinkContext) -> Hit | None:
 
 def paper_links_code(ctx: LinkContext) -> Hit | None:
     link = ctx.link
-    if link.role is not Role.PAPER or not link.url or not facts.is_code_url(link.url):
+    if not _says(link, Role.PAPER) or not link.url or not facts.is_code_url(link.url):
         return None
     if facts.is_pdf(link.url):
         return None  # a PDF kept in a repository is still the paper

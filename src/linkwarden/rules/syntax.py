@@ -7,19 +7,40 @@ aside once the checker has looked at the URL, because the health rules then know
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator
+from urllib.parse import unquote
 
 from .. import urls
-from ..model import LinkFlag
+from ..model import LinkFlag, Role
 from . import _urlfacts as facts
 from .base import Corpus, CorpusHit, Hit, LinkContext, shown_text
+from .labels import says_code_unavailable
+
+# Fragments a browser resolves without an anchor of that name ("#top": the page's top).
+_DOCUMENT_ANCHORS = frozenset({"top"})
 
 
 def empty_link(ctx: LinkContext) -> Hit | None:
     link = ctx.link
     if link.url.strip() and LinkFlag.EMPTY not in link.flags:
         return None
+    if says_code_unavailable(link.text):
+        return None  # `[Coming soon]()`: a placeholder; LW115 says it once
+    if _wraps_badge(ctx):
+        return None  # `[![Publish](badge)]()`: a badge shown with no target, by choice
     return Hit(f"link {shown_text(link)} has no URL: readers click on nothing")
+
+
+def _wraps_badge(ctx: LinkContext) -> bool:
+    """The empty link's text is a badge image: `[![Conference-HPCA'25](...)]()`."""
+    link = ctx.link
+    return any(
+        other.role is Role.BADGE
+        and other.line == link.line
+        and other.column + len(other.raw) + 2 == link.column
+        for other in ctx.listing.links
+    )
 
 
 def nested_link(ctx: LinkContext) -> Hit | None:
@@ -106,10 +127,22 @@ def pinned_arxiv_version(ctx: LinkContext) -> Hit | None:
     )
 
 
+def broken_link_syntax(ctx: LinkContext) -> Hit | None:
+    if LinkFlag.BROKEN not in ctx.link.flags:
+        return None
+    return Hit(
+        f"broken link syntax around {ctx.link.url}: GitHub shows the brackets as text and "
+        "the URL as a bare link (a space between ] and (, or a [ closed by ) ). Write "
+        "[text](url)"
+    )
+
+
 def relative_link(ctx: LinkContext) -> Hit | None:
     link = ctx.link
     if LinkFlag.RELATIVE not in link.flags or ctx.result is not None:
         return None  # once checked, the health rules say whether the file exists
+    if ctx.local is not None:
+        return None  # looked up in the checkout: LW120 says when the file is missing
     upstream = ctx.listing.source.upstream
     if upstream is None:
         return Hit(
@@ -120,6 +153,40 @@ def relative_link(ctx: LinkContext) -> Hit | None:
         f"relative link {link.raw!r} resolves to {link.url} in {upstream.repo}; whether that "
         "file exists cannot be verified offline (run `check`)"
     )
+
+
+def missing_local_file(ctx: LinkContext) -> Hit | None:
+    if not ctx.local:
+        return None  # not looked up, or the file exists
+    suggestion = None if ctx.local == "-" else ctx.local
+    return Hit(
+        f"relative link {ctx.link.raw!r} leads to no file of the list's repository"
+        + (f"; the closest is {suggestion!r}" if suggestion else ""),
+        suggestion=suggestion,
+    )
+
+
+def broken_anchors(corpus: Corpus) -> Iterator[CorpusHit]:
+    """`#section` links (tables of contents, "back to top") to anchors the list does not
+    define: GitHub's heading slugs and HTML `name`/`id` anchors (`ExtractedList.anchors`)."""
+    for listing in corpus.lists:
+        anchors = listing.anchors
+        for skipped in listing.skipped:
+            if not skipped.raw.startswith("#"):
+                continue
+            target = unquote(skipped.raw[1:]).strip().lower()
+            if not target or target in anchors or target in _DOCUMENT_ANCHORS:
+                continue
+            close = difflib.get_close_matches(target, sorted(anchors), n=1, cutoff=0.5)
+            yield CorpusHit(
+                list_name=listing.source.name,
+                path=skipped.path,
+                line=skipped.line,
+                message=f"in-page link {skipped.raw} leads to no heading or anchor of the list"
+                + (f"; the closest is #{close[0]}" if close else ""),
+                url=skipped.raw,
+                suggestion=f"#{close[0]}" if close else None,
+            )
 
 
 def source_diagnostics(corpus: Corpus) -> Iterable[CorpusHit]:
