@@ -220,6 +220,21 @@ def test_a_transient_failure_the_snapshot_already_saw_is_dead_and_fails(
     assert (repo / "reports" / "latest.json").read_bytes() == committed
 
 
+def test_findings_on_stderr_show_control_characters_as_escapes(
+    repo: Path, web: SimWeb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Link text is the contributor's: an escape sequence in it must not reach the terminal
+    # or the CI log raw (terminal.printable), on the finding's line of stderr.
+    edit(repo, "- [Delta]", "- [Evil \x1bc title \u202e\x07]() - no URL.\n- [Delta]")
+    code = pr_check(web)
+    err = capsys.readouterr().err
+    assert code == 1, err  # LW101, an error this change introduced
+    for raw in ("\x1b", "\u202e", "\x07"):
+        assert raw not in err
+    line = line_of(repo, "Evil")
+    assert f'awesome.md:{line}: LW101 [error] link "Evil \\x1bc title \\u202e\\x07"' in err
+
+
 def test_not_a_repository_or_an_unknown_ref_is_exit_2(
     repo: Path,
     web: SimWeb,

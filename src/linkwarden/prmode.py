@@ -48,6 +48,7 @@ from .report.annotations import render_annotations
 from .report.step_summary import render_step_summary
 from .state.policy import judged_findings
 from .state.snapshot import Snapshot
+from .terminal import printable
 from .urls import checkable_urls, github_repo
 
 PR_FAIL_ON_DEFAULT = "new"
@@ -241,15 +242,16 @@ def finish(
         out.write(render_annotations(findings))
     for f in findings:
         mark = "FAIL" if f in failing else "known"
-        print(f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})", file=err)
+        line = f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})"
+        print(printable(line), file=err)  # titles and URLs may carry control characters
     for note in notes:
-        print(f"linkwarden: note: {note}", file=err)
-    print(
+        print(printable(f"linkwarden: note: {note}"), file=err)
+    summary = (
         f"linkwarden check --changed-since {scope.changed.ref}: {checked} link(s) on "
         f"{scope.changed.total} changed line(s) checked in {seconds:.1f}s; "
-        f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written",
-        file=err,
+        f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written"
     )
+    print(printable(summary), file=err)
     if env.get("GITHUB_STEP_SUMMARY"):
         ci.append_step_summary(
             env,
