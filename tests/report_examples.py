@@ -2,9 +2,11 @@
 
 `generate_examples(out_dir)` runs the real `linkwarden check` CLI twice over the five real
 lists (`sources/`) against the simulated web: every URL answers 200 at first
-(`world_from_sources`), with the seeded fake arXiv and GitHub APIs mounted. Between the two
-runs the world changes — a few links die, one hangs, a repository is archived and loses
-stars — so the second run has a diff, a history of two rows and findings of every kind.
+(`world_from_sources`), with the seeded fake arXiv and GitHub APIs and the registry fakes
+(Crossref, doi.org, OpenReview, the Wayback Machine, Hugging Face paper pages) mounted.
+Between the two runs the world changes — a few links die, one hangs, a repository is
+archived and loses stars — so the second run has a diff, a history of two rows and
+findings of every kind.
 The reports of the second run are copied to `out_dir` with a README saying what they are.
 
 Regenerate docs/examples/ (and the README's screenshot, with headless Chromium) with
@@ -28,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from linkwarden.cli import main
+from registry_helpers import add_hf_repos, mount_registries
 from simweb import Hang, NotFound, SimWeb, world_from_sources
 from simweb.fake_arxiv import FakeArxiv
 from simweb.fake_github import FakeGithub
@@ -70,6 +73,8 @@ def _config(work: Path) -> Path:
         "check": {"timeout": 2.0, "retries": 1, "retry_wait": 0.05, "deadline": 10.0,
                   "canaries": ["https://github.com/"]},
         "arxiv": {"interval": 0.0},
+        **{name: {"interval": 0.0} for name in ("crossref", "openreview", "wayback",
+                                                 "huggingface")},
     }  # fmt: skip
     path = work / "linkwarden.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -111,6 +116,9 @@ def generate_examples(out_dir: Path) -> Path:
             with SimWeb(world_from_sources(latency=(0.0, 0.02))) as sim:
                 sim.mount("export.arxiv.org", FakeArxiv.seeded())
                 sim.mount("api.github.com", github)
+                # The registries past the walls (docs/enrichment.md), seeded like the tests'.
+                add_hf_repos(github)
+                mount_registries(sim, archived=_source_urls())
                 args = ["check", "--config", str(config), "--quiet", "--out", "reports"]
                 main([*args, *sim.cli_args()])
                 _change_world(sim, github)

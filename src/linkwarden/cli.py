@@ -207,6 +207,16 @@ def _add_state_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     p.add_argument("--write", action="store_true", help="apply the fixes (default: print a diff)")
     p.add_argument("--check", action="store_true", help="exit 1 when a fix is pending")
+    p.add_argument(
+        "--archive",
+        action="store_true",
+        help="rewrite dead links to their Wayback Machine copies (from the snapshot)",
+    )
+    p.add_argument(
+        "--add-code",
+        action="store_true",
+        help="add the code links LW408 found to entries listed without code",
+    )
     p.set_defaults(handler=cmd_fix)
 
 

@@ -82,10 +82,54 @@ class GithubSettings:
 
 
 @dataclass(frozen=True)
+class CrossrefSettings:
+    """DOIs through Crossref, and the doi.org handle API for DOIs Crossref does not hold."""
+
+    enabled: bool = True
+    api_url: str = "https://api.crossref.org"
+    handles_url: str = "https://doi.org/api/handles"
+    mailto: str = ""  # a contact address: Crossref's "polite pool" (User-Agent and mailto=)
+    batch_size: int = 50  # DOIs per `filter=doi:...` query (the URL length caps it too)
+    interval: float = 0.1  # seconds between requests to one registry host
+
+
+@dataclass(frozen=True)
+class OpenReviewSettings:
+    enabled: bool = True
+    api_url: str = "https://api2.openreview.net"  # API 2 (venues since 2023, most older ones)
+    legacy_api_url: str = "https://api.openreview.net"  # API 1, asked when API 2 has no note
+    interval: float = 0.5
+
+
+@dataclass(frozen=True)
+class WaybackSettings:
+    """Archived copies of dead links (the Wayback Machine's availability API)."""
+
+    enabled: bool = True
+    api_url: str = "https://archive.org/wayback/available"
+    interval: float = 1.0  # the archive is a shared, slow resource
+    verify: bool = True  # load the snapshot before suggesting it (a stale index lies)
+
+
+@dataclass(frozen=True)
+class HuggingFaceSettings:
+    """Code for papers listed without it (Hugging Face paper pages, field `githubRepo`)."""
+
+    enabled: bool = True
+    api_url: str = "https://huggingface.co/api/papers"
+    reask_days: float = 7.0  # an answer in the snapshot younger than this is not asked again
+    interval: float = 0.2
+
+
+@dataclass(frozen=True)
 class Settings:
     check: CheckSettings = field(default_factory=CheckSettings)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     github: GithubSettings = field(default_factory=GithubSettings)
+    crossref: CrossrefSettings = field(default_factory=CrossrefSettings)
+    openreview: OpenReviewSettings = field(default_factory=OpenReviewSettings)
+    wayback: WaybackSettings = field(default_factory=WaybackSettings)
+    huggingface: HuggingFaceSettings = field(default_factory=HuggingFaceSettings)
     quarantine_runs: int = 2  # consecutive failing runs before a transient failure is dead
     severity: dict[str, str] = field(default_factory=dict)  # rule code or name -> severity
     source: str = ""  # the file the settings came from, for messages
@@ -93,7 +137,18 @@ class Settings:
 
 
 # Keys only a trusted config may set (see the module docstring), as (section, key).
-TRUSTED_ONLY = (("github", "api_url"), ("arxiv", "api_url"), ("check", "allow_private"))
+TRUSTED_ONLY = (
+    ("github", "api_url"),
+    ("arxiv", "api_url"),
+    ("check", "allow_private"),
+    # Where the registry queries go (docs/enrichment.md): a PR's config cannot move them.
+    ("crossref", "api_url"),
+    ("crossref", "handles_url"),
+    ("openreview", "api_url"),
+    ("openreview", "legacy_api_url"),
+    ("wayback", "api_url"),
+    ("huggingface", "api_url"),
+)
 _NOT_FROM_FILES = ("source", "ignored")  # Settings fields no file may set
 
 
@@ -194,7 +249,25 @@ def parse_settings(data: Any, origin: str, *, trusted: bool = True) -> Settings:
             raise ConfigError(
                 f"`severity.{code}` must be error, warning, info or off, not {sev!r}", path=origin
             )
+    _check_registries(settings, origin)
     return dataclasses.replace(settings, source=origin, ignored=ignored)
+
+
+def _check_registries(settings: Settings, origin: str) -> None:
+    """API addresses must be http(s) URLs; a Crossref contact must look like an address."""
+    for section in ("crossref", "openreview", "wayback", "huggingface"):
+        value = getattr(settings, section)
+        for name in ("api_url", "handles_url", "legacy_api_url"):
+            url = getattr(value, name, None)
+            if url is not None and not url.startswith(("https://", "http://")):
+                raise ConfigError(
+                    f"`{section}.{name}` must be an http(s) URL, not {url!r}", path=origin
+                )
+    mailto = settings.crossref.mailto
+    if mailto and (mailto.count("@") != 1 or " " in mailto or mailto.startswith("@")):
+        raise ConfigError(
+            f"`crossref.mailto` must be an e-mail address, not {mailto!r}", path=origin
+        )
 
 
 def load_settings(

@@ -1,6 +1,6 @@
 """Safe rewrites of the source lists: only changes whose target is known to be right.
 
-Three kinds, applied in this order to each link's URL:
+Three kinds, applied in this order to each link's URL (plus two opt-in ones, below):
 
 1. `unwrap`: a redirect wrapper (`google.com/url?...&url=TARGET`) becomes TARGET. Offline:
    the target is in the wrapper itself (`Link.wrapper`).
@@ -12,6 +12,10 @@ Three kinds, applied in this order to each link's URL:
    ("check it by hand"), since a moved or compromised site can point anywhere.
 3. `https`: `http://` becomes `https://` only when the snapshot shows the https URL healthy
    (the checker's suggestion, the redirect's target, or the https URL itself checked `ok`).
+
+Opt-in (`fix --archive`, `fix --add-code`): a link confirmed dead becomes its verified
+archived copy (the Wayback Machine's, from the snapshot); an entry listed without code gets
+the repository LW408 found (see addcode.py for where it goes).
 
 Everything else stays byte for byte: the URL is replaced only where it stands on its own
 line (never inside a longer URL), line endings and encoding are kept, and a link whose
@@ -29,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .addcode import insertions
 from .model import Effective, ExtractedList, Link, Status
 from .state.snapshot import LinkRecord, Snapshot
 from .urls import badge_repo, github_repo, https_upgrade, normalize
@@ -177,8 +182,24 @@ def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:
     return (secure, "the https URL answers ok") if verified else None
 
 
-def target_for(link: Link, links: Mapping[str, LinkRecord]) -> tuple[str, str, str] | None:
-    """(new URL, kinds, reasons) for a link, or None when no safe rewrite applies."""
+def _archived(record: LinkRecord | None) -> tuple[str, str] | None:
+    """(snapshot URL, reason) for a link confirmed dead that has a verified archived copy."""
+    if record is None or record.effective is not Effective.DEAD or record.enrichment is None:
+        return None
+    copy = record.enrichment.archive
+    if copy is None:
+        return None
+    day = f"{copy.timestamp[:4]}-{copy.timestamp[4:6]}-{copy.timestamp[6:8]}"
+    return copy.url, f"dead; the Wayback Machine's copy from {day}"
+
+
+def target_for(
+    link: Link, links: Mapping[str, LinkRecord], *, archive: bool = False
+) -> tuple[str, str, str] | None:
+    """(new URL, kinds, reasons) for a link, or None when no safe rewrite applies.
+
+    `archive`: a dead link becomes its archived copy (`fix --archive`, opt-in).
+    """
     url = link.url
     kinds: list[str] = []
     reasons: list[str] = []
@@ -186,6 +207,13 @@ def target_for(link: Link, links: Mapping[str, LinkRecord]) -> tuple[str, str, s
         kinds.append("unwrap")
         reasons.append("redirect wrapper removed")
     record = links.get(normalize(url))
+    copy = _archived(record) if archive else None
+    if copy is not None:
+        kinds.append("archive")
+        reasons.append(copy[1])
+        return (
+            (copy[0], "+".join(kinds), "; ".join(reasons)) if _SAFE_TARGET.match(copy[0]) else None
+        )
     step = _renamed(url, record)
     if step is not None:
         kinds.append("rename")
@@ -223,9 +251,19 @@ def _replace_whole(line_text: str, old: str, new: str) -> str:
     return pattern.sub(lambda _m: new, line_text)
 
 
-def plan_file(extracted: ExtractedList, original: str, snapshot: Snapshot | None) -> FilePlan:
+def plan_file(
+    extracted: ExtractedList,
+    original: str,
+    snapshot: Snapshot | None,
+    *,
+    archive: bool = False,
+    add_code: bool = False,
+) -> FilePlan:
     """The safe fixes for one list. `original` is the file's text exactly as read
-    (line endings kept); the snapshot supplies the evidence (None: offline fixes only)."""
+    (line endings kept); the snapshot supplies the evidence (None: offline fixes only).
+
+    Opt-in: `archive` rewrites dead links to their archived copies, `add_code` adds the
+    code links LW408 found (addcode.py)."""
     links = snapshot.link_map() if snapshot else {}
     lines = split_lines(original)
     by_line: dict[int, dict[str, tuple[str, str, str]]] = {}
@@ -239,7 +277,7 @@ def plan_file(extracted: ExtractedList, original: str, snapshot: Snapshot | None
                 f"{extracted.source.shown}:{link.line}: not rewritten: {link.url} redirects "
                 f"to another site ({elsewhere}); check it by hand"
             )
-        planned = target_for(link, links)
+        planned = target_for(link, links, archive=archive)
         if planned is None:
             continue
         written = _written_form(link, lines[link.line - 1])
@@ -257,6 +295,15 @@ def plan_file(extracted: ExtractedList, original: str, snapshot: Snapshot | None
                 source = extracted.source
                 fixes.append(Fix(source.name, source.shown, number, old, new, kind, reason))
         lines[number - 1] = text
+    if add_code and snapshot is not None:
+        source = extracted.source
+        # From the bottom up: a new bullet line shifts only the lines below it.
+        for insertion in sorted(insertions(extracted, lines, snapshot.findings),
+                                key=lambda i: -i.line):  # fmt: skip
+            lines[insertion.line - 1] = insertion.text
+            fixes.append(Fix(source.name, source.shown, insertion.line, "", insertion.url,
+                             "add-code", "the paper's Hugging Face page names it"))  # fmt: skip
+        fixes.sort(key=lambda f: f.line)
     return FilePlan(
         extracted.source.shown, original, "".join(lines), tuple(fixes), tuple(dict.fromkeys(notes))
     )

@@ -139,6 +139,7 @@ class SimWeb:
             "/ServiceLogin", Page(title="Sign in - Google Accounts")
         )
         self._mounts: dict[str, ASGIApp] = {}
+        self._mount_prefixes: dict[str, str] = {}  # host -> the paths its app serves
         self._baseline = (self.world.copy(), dict(self._mounts))
         self._log: list[LoggedRequest] = []
         self._counters = _Counters()
@@ -390,10 +391,15 @@ class SimWeb:
         with self._lock:
             self.world.refused.add(host.lower())
 
-    def mount(self, host: str, app: ASGIApp) -> None:
-        """Serve every request for `host` with an ASGI app (after latency, with logging)."""
+    def mount(self, host: str, app: ASGIApp, *, prefix: str = "/") -> None:
+        """Serve requests for `host` with an ASGI app (after latency, with logging).
+
+        `prefix`: only paths under it go to the app (an API beside a site's pages, as
+        `huggingface.co/api/` beside its Spaces); other paths answer the host's routes.
+        """
         with self._lock:
             self._mounts[host.lower()] = app
+            self._mount_prefixes[host.lower()] = prefix
             self.world.host(host)
 
     def unmount(self, host: str) -> None:
@@ -588,6 +594,10 @@ class SimWeb:
         with self._lock:
             spec = self.world.hosts.get(host)
             mount = self._mounts.get(host)
+            if mount is not None and not scope["path"].startswith(
+                self._mount_prefixes.get(host, "/")
+            ):
+                mount = None
             counters = self._counters
             in_flight = counters.in_flight.get(host, 0) + 1
             counters.in_flight[host] = in_flight

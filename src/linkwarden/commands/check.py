@@ -121,8 +121,7 @@ def check_and_enrich_links(
         return (check_links(urls, settings, network, progress) if urls else {}), Enrichment()
     from ..enrich.pipeline import check_and_enrich
 
-    env = getattr(args, "env", None) or {}
-    token = getattr(args, "github_token", None) or env.get("GITHUB_TOKEN") or None
+    token = github_token(args)
 
     async def check(
         some: Sequence[str], *, concurrency: int | None = None
@@ -140,6 +139,35 @@ def check_and_enrich_links(
         return results, enrichment
 
     return anyio.run(main)
+
+
+def registry_lookups(
+    lists: Sequence[ExtractedList],
+    results: Mapping[str, LinkResult],
+    enrichment: Enrichment,
+    settings: Settings,
+    network: NetworkOptions,
+    args: argparse.Namespace,
+    previous: Snapshot | None,
+    *,
+    only: Sequence[str] | None = None,
+) -> Enrichment:
+    """The registries' answers added to `enrichment` (`only`: the links of these URLs)."""
+    from ..clock import utc_now
+    from .pastwall import past_walls, pr_scope_settings, with_links_of
+
+    if only is not None:  # PR mode: no paper pages (an entry's code may stand unchanged)
+        lists, settings = with_links_of(lists, only), pr_scope_settings(settings)
+    outcome = past_walls(
+        lists, results, enrichment, settings, network,
+        github_token=github_token(args), previous=previous, now=utc_now(),
+    )  # fmt: skip
+    return outcome.enrichment
+
+
+def github_token(args: argparse.Namespace) -> str | None:
+    env = getattr(args, "env", None) or {}
+    return getattr(args, "github_token", None) or env.get("GITHUB_TOKEN") or None
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -369,9 +397,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 lists, todo, settings, network, warm_up, args, everything=pr is None
             )
         warm_up.join()
+        results = {**(pr.reused_results() if pr else {}), **reused, **checked}
+        if not getattr(args, "no_enrich", False):
+            # Past the walls (docs/enrichment.md): DOIs, OpenReview, archived copies of dead
+            # links, code for papers listed without it; after the checks, whose verdicts
+            # say which links are dead. PR mode: the changed links only.
+            only = None if pr is None else wanted
+            enrichment = registry_lookups(
+                lists, results, enrichment, settings, network, args, previous, only=only
+            )
         for note in enrichment.notes:
             say(err, f"linkwarden: {note}")
-        results = {**(pr.reused_results() if pr else {}), **reused, **checked}
         enrichment = pr.with_snapshot_metadata(enrichment) if pr else enrichment
         findings = evaluate_rules(lists, results, settings, enrichment)
         if pr is not None:  # PR mode reports the changed lines only, never writes the snapshot

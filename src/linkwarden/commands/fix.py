@@ -45,7 +45,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plans: list[FilePlan] = []
     texts = [read_source(source) for source in sources]
     for text, extracted in zip(texts, extract_texts(texts), strict=True):
-        plan = plan_file(extracted, _original_text(text), snapshot)
+        plan = plan_file(
+            extracted, _original_text(text), snapshot,
+            archive=getattr(args, "archive", False), add_code=getattr(args, "add_code", False),
+        )  # fmt: skip
         for note in plan.notes:
             err.write(f"linkwarden fix: {note}\n")
         if plan.changed:

@@ -266,6 +266,33 @@ class RepoRecord:
 
 
 @dataclass(frozen=True)
+class RegistryRecord:
+    """What a paper registry (Crossref, the DOI handle system, OpenReview) holds for one ID."""
+
+    key: str  # the canonical DOI, or the OpenReview note ID
+    registry: str  # crossref | handle | openreview
+    title: str | None = None  # None when the registry keeps no title (handles)
+    url: str | None = None  # where the identifier resolves, when the registry says
+
+
+@dataclass(frozen=True)
+class ArchivedCopy:
+    """The Wayback Machine's closest snapshot of a URL (verified to answer)."""
+
+    url: str  # https://web.archive.org/web/TIMESTAMP/ORIGINAL
+    timestamp: str  # YYYYMMDDhhmmss, as the archive writes it
+
+
+@dataclass(frozen=True)
+class PaperCode:
+    """The repository a paper page (Hugging Face) names as a paper's code."""
+
+    arxiv_id: str
+    repo_url: str  # as the page gives it
+    repo: str | None = None  # OWNER/NAME when it is a GitHub repository
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
@@ -307,19 +334,47 @@ class Enrichment:
     arxiv: dict[str, ArxivRecord | None] = field(default_factory=dict)  # by bare arXiv ID
     repos: dict[str, RepoRecord | None] = field(default_factory=dict)  # by lower OWNER/NAME
     notes: tuple[str, ...] = ()  # e.g. "GitHub metadata unknown: set GITHUB_TOKEN"
+    # Past the walls (enrich/registries.py, wayback.py, hfpapers.py); same None convention.
+    dois: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by canonical DOI
+    openreview: dict[str, RegistryRecord | None] = field(default_factory=dict)  # by note ID
+    archives: dict[str, ArchivedCopy | None] = field(default_factory=dict)  # by normalised URL
+    paper_code: dict[str, PaperCode | None] = field(default_factory=dict)  # by bare arXiv ID
+    paper_code_asked_at: dict[str, str] = field(default_factory=dict)  # arXiv ID -> ISO time
 
-    def for_link(self, arxiv_id: str | None, repo: str | None) -> LinkEnrichment | None:
+    def for_link(
+        self,
+        arxiv_id: str | None,
+        repo: str | None,
+        *,
+        url: str | None = None,
+        doi: str | None = None,
+        note: str | None = None,
+    ) -> LinkEnrichment | None:
         """What this run learned about one link's paper (`arxiv_id`, bare) and repository
-        (`repo`, OWNER/NAME as linked); None when the APIs were asked about neither."""
+        (`repo`, OWNER/NAME as linked), and from the registries about its DOI (`doi`),
+        OpenReview note (`note`), archived copy (`url`, normalised) and the code its paper
+        page names; None when nobody was asked about any of them."""
         known_id = arxiv_id if arxiv_id is not None and arxiv_id in self.arxiv else None
         name = repo.lower() if repo is not None and repo.lower() in self.repos else None
-        if known_id is None and name is None:
+        doi = doi if doi is not None and doi in self.dois else None
+        note = note if note is not None and note in self.openreview else None
+        archived = url is not None and url in self.archives
+        asked = self.paper_code_asked_at.get(arxiv_id) if arxiv_id is not None else None
+        if known_id is None and name is None and not (doi or note or archived or asked):
             return None
         return LinkEnrichment(
             arxiv_id=known_id,
             arxiv=self.arxiv[known_id] if known_id is not None else None,
             repo=name,
             repository=self.repos[name] if name is not None else None,
+            doi=doi,
+            doi_record=self.dois[doi] if doi is not None else None,
+            openreview_id=note,
+            openreview=self.openreview[note] if note is not None else None,
+            archive_asked=archived,
+            archive=self.archives[url] if archived and url is not None else None,
+            code_asked_at=asked,
+            code=self.paper_code.get(arxiv_id) if asked and arxiv_id is not None else None,
         )
 
     @classmethod
@@ -329,6 +384,10 @@ class Enrichment:
         """The run-wide metadata back from its per-link parts (the first answer per key)."""
         arxiv: dict[str, ArxivRecord | None] = {}
         repos: dict[str, RepoRecord | None] = {}
+        dois: dict[str, RegistryRecord | None] = {}
+        notes_by_id: dict[str, RegistryRecord | None] = {}
+        code: dict[str, PaperCode | None] = {}
+        asked: dict[str, str] = {}
         for part in parts:
             if part is None:
                 continue
@@ -336,7 +395,17 @@ class Enrichment:
                 arxiv.setdefault(part.arxiv_id, part.arxiv)
             if part.repo:
                 repos.setdefault(part.repo.lower(), part.repository)
-        return cls(arxiv=arxiv, repos=repos, notes=notes)
+            if part.doi:
+                dois.setdefault(part.doi, part.doi_record)
+            if part.openreview_id:
+                notes_by_id.setdefault(part.openreview_id, part.openreview)
+            if part.code_asked_at and part.code is not None:  # found code (None: no ID here)
+                code.setdefault(part.code.arxiv_id, part.code)
+                asked.setdefault(part.code.arxiv_id, part.code_asked_at)
+        return cls(
+            arxiv=arxiv, repos=repos, notes=notes, dois=dois, openreview=notes_by_id,
+            paper_code=code, paper_code_asked_at=asked,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +420,15 @@ class LinkEnrichment:
     arxiv: ArxivRecord | None = None
     repo: str | None = field(default=None, metadata=OWNER_NAME)  # lower-case, as linked
     repository: RepoRecord | None = None
+    # Past the walls (docs/enrichment.md), same convention: a key set means asked.
+    doi: str | None = None  # the canonical DOI the link carries
+    doi_record: RegistryRecord | None = None
+    openreview_id: str | None = None
+    openreview: RegistryRecord | None = None
+    archive_asked: bool = False  # the Wayback Machine was asked (remembered while dead)
+    archive: ArchivedCopy | None = None
+    code_asked_at: str | None = field(default=None, metadata=TIME)  # the paper page, when
+    code: PaperCode | None = None  # what the paper page names (re-asked after reask_days)
 
     @property
     def arxiv_gone(self) -> bool:

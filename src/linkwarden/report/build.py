@@ -29,6 +29,7 @@ from .view import (
     LinkSummary,
     ListHealth,
     PaperRow,
+    RegistryRow,
     RepoRow,
     ReportData,
     RuleInfo,
@@ -269,6 +270,39 @@ def _repos(snapshot: Snapshot) -> tuple[RepoRow, ...]:
     return tuple(sorted(rows, key=lambda r: r.requested.lower()))
 
 
+_REGISTRY_NAMES = {"crossref": "Crossref", "handle": "doi.org", "openreview": "OpenReview"}
+
+
+def _registries(snapshot: Snapshot) -> tuple[RegistryRow, ...]:
+    """One row per link whose DOI or OpenReview note a registry answered about."""
+    rows = []
+    for record in snapshot.links:
+        e = record.enrichment
+        if e is None:
+            continue
+        lists = tuple(sorted({loc.list_name for loc in record.locations}))
+        for kind, key, found, missing in (
+            ("DOI", e.doi, e.doi_record, "resolves nowhere"),
+            ("OpenReview", e.openreview_id, e.openreview, "no such note"),
+        ):
+            if key is None:
+                continue
+            verdict = f"verified ({_REGISTRY_NAMES[found.registry]})" if found else missing
+            rows.append(
+                RegistryRow(
+                    kind,
+                    key,
+                    verdict,
+                    found is not None,
+                    found.title if found else None,
+                    record.result.status,
+                    record.url,
+                    lists,
+                )
+            )
+    return tuple(sorted(rows, key=lambda r: (r.kind, r.key, r.url)))
+
+
 def change_lines(diff: RunDiff | None) -> tuple[ChangeLine, ...]:
     """'Since the previous run' counts from the run diff: only what changed (non-zero)."""
     if diff is None:
@@ -324,6 +358,7 @@ def build_report_data(
         findings=findings,
         papers=_papers(snapshot),
         repos=_repos(snapshot),
+        registries=_registries(snapshot),
         rules=_with_finding_rules(table, snapshot.findings),
         notes=snapshot.run.notes,
         changes=change_lines(diff),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..model import Location, Severity, Status
-from .escape import md_link, md_text, shorten
+from .escape import md_code, md_link, md_text, shorten
 from .format import (
     STATUS_MARKS,
     human_duration,
@@ -264,6 +264,30 @@ def _repos(data: ReportData) -> list[str]:
     return ["## GitHub repositories", "", *_fold(summary, table, fold=len(repos) > FOLD_AFTER)]
 
 
+def _registries(data: ReportData) -> list[str]:
+    rows = [
+        [
+            md_text(r.kind),
+            md_code(r.key),
+            r.verdict if r.verified else f"**{r.verdict}**",
+            md_text(shorten(r.title or "", 90)),
+            f"{r.status.value} ({_url_cell(r.url)})",
+            ", ".join(md_text(n) for n in r.lists),
+        ]
+        for r in data.registries
+    ]
+    if not rows:
+        return []
+    table = _table(
+        ["kind", "identifier", "registry", "title in the registry", "link (status observed)",
+         "lists"],
+        ["---", "---", "---", "---", "---", "---"],
+        rows,
+    )  # fmt: skip
+    summary = f"{len(rows)} DOIs and OpenReview notes"
+    return ["## Papers behind walls", "", *_fold(summary, table, fold=len(rows) > FOLD_AFTER)]
+
+
 def render_markdown(data: ReportData) -> str:
     """REPORT.md as text (ends with one newline)."""
     return "".join(iter_markdown(data))
@@ -289,6 +313,7 @@ def iter_markdown(data: ReportData) -> Iterator[str]:
         _findings,
         _quarantine,
         _papers,
+        _registries,
         _repos,
     ]
     yield from (line + "\n" for line in header)

@@ -113,6 +113,24 @@ class PaperRow:
 
 
 @dataclass(frozen=True)
+class RegistryRow:
+    """A paper identifier behind a link (DOI, OpenReview note) and what its registry said.
+
+    The link's observed status is shown beside it, unchanged: a DOI can be verified while
+    the publisher's page answers a bot wall.
+    """
+
+    kind: str  # "DOI" | "OpenReview"
+    key: str  # the DOI, or the note ID
+    verdict: str  # "verified (Crossref)", "verified (doi.org)", "resolves nowhere", ...
+    verified: bool
+    title: str | None  # the registry's title, when it keeps one
+    status: Status  # what the run observed for the link
+    url: str  # the link
+    lists: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RepoRow:
     requested: str
     full_name: str | None  # None when the repository does not exist
@@ -195,6 +213,7 @@ class ReportData:
     findings: tuple[FindingRow, ...]
     papers: tuple[PaperRow, ...] = ()
     repos: tuple[RepoRow, ...] = ()
+    registries: tuple[RegistryRow, ...] = ()  # DOIs and OpenReview notes the registries answered
     rules: tuple[RuleInfo, ...] = ()
     notes: tuple[str, ...] = ()
     changes: tuple[ChangeLine, ...] = ()  # empty when there was no previous run

@@ -6,6 +6,7 @@ Rules live in one table, `RULES`, combined from the range modules:
   and LW5xx duplicates (`duplicates.py`); no network needed
 - `health.py`: LW2xx link health from the checker's `LinkResult`s
 - `metadata.py`: LW3xx arXiv and LW4xx GitHub metadata from the `Enrichment`
+- `registry.py`: LW305-308 DOIs and OpenReview, LW408 code found for papers without it
 
 Each rule is a `Rule` record (code, name, default severity, summary) with one small pure
 function; see `base.py` for the three kinds. `evaluate` runs them all, applies the severity
@@ -32,6 +33,7 @@ from .base import (
 from .health import HEALTH_RULES
 from .metadata import METADATA_RULES
 from .offline import OFFLINE_RULES
+from .registry import REGISTRY_RULES
 
 __all__ = [
     "RULES",
@@ -62,7 +64,7 @@ def _combine(*tables: Sequence[Rule]) -> tuple[Rule, ...]:
     return rules
 
 
-RULES: tuple[Rule, ...] = _combine(OFFLINE_RULES, HEALTH_RULES, METADATA_RULES)
+RULES: tuple[Rule, ...] = _combine(OFFLINE_RULES, HEALTH_RULES, METADATA_RULES, REGISTRY_RULES)
 
 
 def rule_by_key(key: str, rules: Sequence[Rule] = RULES) -> Rule | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from .. import urls
 from ..model import API_VIAS, LinkResult, Severity, Status, Via
 from .base import Hit, LinkContext, Rule
+from .registry import archived_copy
 
 
 def _observed(result: LinkResult) -> str:
@@ -41,10 +42,15 @@ def dead_link(ctx: LinkContext) -> Hit | None:
     if result is None or result.status is not Status.DEAD or result.via in API_VIAS:
         return None
     note = "; may be transient" if result.transient else ""
-    return Hit(
-        f"dead link: {_observed(result)}{_via(result)}{note}",
-        suggestion=result.suggestion,
-    )
+    suggestion = result.suggestion
+    archived = archived_copy(ctx)
+    if archived is not None:
+        stamp = archived.timestamp
+        # In the message too: annotations and the tracking issue show messages only.
+        day = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+        note += f"; the Wayback Machine has a copy from {day}: {archived.url}"
+        suggestion = suggestion or archived.url
+    return Hit(f"dead link: {_observed(result)}{_via(result)}{note}", suggestion=suggestion)
 
 
 def link_timeout(ctx: LinkContext) -> Hit | None:

@@ -55,7 +55,7 @@ def arxiv_id_unknown(ctx: LinkContext) -> Hit | None:
     return None
 
 
-def _claims(link: Link, entry_title: str | None, arxiv_id: str) -> list[str]:
+def claimed_titles(link: Link, entry_title: str | None, arxiv_id: str) -> list[str]:
     """What the list says the linked paper is: the link text if it names one, the entry title."""
     claims: list[str] = []
     text = " ".join(link.text.split())
@@ -72,23 +72,35 @@ def _claims(link: Link, entry_title: str | None, arxiv_id: str) -> list[str]:
     return claims
 
 
+def contradicted_claim(ctx: LinkContext, key: str, title: str, abstract: str = "") -> str | None:
+    """What the list calls the paper behind `key` when a registry's `title` (and abstract)
+    says it is another paper; None when they agree or the list names no paper.
+
+    Shared by LW302 (arXiv) and the registry rules (DOIs, OpenReview).
+    """
+    entry_title = ctx.entry.title if ctx.entry is not None else None
+    claims = claimed_titles(ctx.link, entry_title, key)
+    if not claims or any(titles_match(claim, title, abstract) for claim in claims):
+        return None
+    # A table row may give the paper's title in a column of its own (metrics tables do).
+    if ctx.entry is not None and f" {normalize_title(title)} " in (
+        f" {normalize_title(ctx.entry.text)} "
+    ):
+        return None
+    return claims[0]
+
+
 def arxiv_title_mismatch(ctx: LinkContext) -> Hit | None:
     found = _arxiv(ctx)
     if found is None or found[2] is None:
         return None
     arxiv_id, _, record = found
     assert record is not None
-    entry_title = ctx.entry.title if ctx.entry is not None else None
-    claims = _claims(ctx.link, entry_title, arxiv_id)
-    if not claims or any(titles_match(claim, record.title, record.summary) for claim in claims):
-        return None
-    # A table row may give the paper's title in a column of its own (metrics tables do).
-    if ctx.entry is not None and f" {normalize_title(record.title)} " in (
-        f" {normalize_title(ctx.entry.text)} "
-    ):
+    claim = contradicted_claim(ctx, arxiv_id, record.title, record.summary)
+    if claim is None:
         return None
     return Hit(
-        f"arXiv {arxiv_id} is {_quoted(record.title)}, but the list calls it {_quoted(claims[0])}"
+        f"arXiv {arxiv_id} is {_quoted(record.title)}, but the list calls it {_quoted(claim)}"
         ": the link points to another paper"
     )
 

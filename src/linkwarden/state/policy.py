@@ -23,6 +23,7 @@ from ..clock import format_time, parse_time
 from ..config import Settings
 from ..findings import finding_order
 from ..model import (
+    ArchivedCopy,
     Effective,
     Enrichment,
     ExtractedList,
@@ -30,10 +31,12 @@ from ..model import (
     LinkEnrichment,
     LinkResult,
     Location,
+    PaperCode,
     Severity,
     Status,
     Via,
 )
+from ..paperids import doi_of, openreview_id
 from ..urls import arxiv_ref, github_repo, normalize
 from .quarantine import HEALTH_PREFIX, apply_quarantine, judge
 from .snapshot import SCHEMA_VERSION, LinkRecord, Observation, RunInfo, Snapshot, SourceInfo, Totals
@@ -83,7 +86,30 @@ def _link_enrichment(
     url: str, enrichment: Enrichment, badge_repo: str | None
 ) -> LinkEnrichment | None:
     ref = arxiv_ref(url)
-    return enrichment.for_link(ref.arxiv_id if ref else None, github_repo(url) or badge_repo)
+    return enrichment.for_link(
+        ref.arxiv_id if ref else None, github_repo(url) or badge_repo,
+        url=url, doi=doi_of(url), note=openreview_id(url),
+    )  # fmt: skip
+
+
+def remembered_registry_answers(
+    snapshot: Snapshot,
+) -> tuple[dict[str, ArchivedCopy | None], dict[str, tuple[PaperCode | None, str]]]:
+    """What the snapshot remembers of the registries (docs/enrichment.md): archived copies
+    by URL, for links still dead (a link that recovers forgets its copy); paper-page
+    answers by arXiv ID, with when they were asked (re-asked after `reask_days`)."""
+    archives: dict[str, ArchivedCopy | None] = {}
+    code: dict[str, tuple[PaperCode | None, str]] = {}
+    for record in snapshot.links:
+        e = record.enrichment
+        if e is None:
+            continue
+        if e.archive_asked and record.effective is Effective.DEAD:
+            archives[record.url] = e.archive
+        ref = arxiv_ref(record.url)
+        if ref and e.code_asked_at:
+            code.setdefault(ref.arxiv_id, (e.code, e.code_asked_at))
+    return archives, code
 
 
 def _unchecked(url: str, now: str) -> LinkResult:
