@@ -190,6 +190,7 @@ def test_a_first_transient_failure_on_a_changed_line_is_suspect_not_failing(
     assert f"::warning file=awesome.md,line={line},title=LW201" in out
     assert "in quarantine: failed 1 of 2 consecutive runs" in out
     assert "::error" not in out
+    assert "in quarantine: failed 1 of 2 consecutive runs" in err and "(new)" in err
     assert pr_check(web, "--fail-on", "any") == 0  # a warning fails no policy
 
 

@@ -240,8 +240,10 @@ def finish(
     notes = scope.notes(lists, env)
     if annotations:
         out.write(render_annotations(findings))
+    introduced = set(scope.introduced(lists, all_findings))
     for f in findings:
-        mark = "FAIL" if f in failing else "known"
+        # "new" but not failing: a warning (a link in quarantine) or `--fail-on none`.
+        mark = "FAIL" if f in failing else "new" if f in introduced else "known"
         line = f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})"
         print(printable(line), file=err)  # titles and URLs may carry control characters
     for note in notes:
