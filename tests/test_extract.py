@@ -316,3 +316,34 @@ def test_json_format_is_complete_and_stable(capsys: pytest.CaptureFixture[str]) 
         "index", "title", "line", "end_line", "section", "venue", "year", "text",
     }  # fmt: skip
     assert len(listed["links"]) == 154
+
+
+# -- memory: what a large list leaves behind -----------------------------------------------
+
+
+def test_the_walk_releases_each_block_token_once_read() -> None:
+    """The block tokens are most of extraction's memory; the walk drops each one as it
+    reads it, so the entries and links it makes reuse their space (docs/checker.md)."""
+    from linkwarden.extract._entries import Walker
+    from linkwarden.extract._markdown import parse_blocks
+
+    text = "# Papers\n\n## Vision\n\n- [A](https://a.test/1)\n- [B](https://b.test/2)\n"
+    source = SourceList("t", Path("t.md"), None, display_path="t.md")
+    tokens, env = parse_blocks(text)
+    assert len(tokens) > 10
+    walker = Walker(source, text.split("\n"), env)
+    walker.walk(tokens)
+    assert tokens == [None] * len(tokens)
+    _, links, _ = walker.result("t")
+    assert [link.url for link in links] == ["https://a.test/1", "https://b.test/2"]
+    assert run_extract(text).links == tuple(links)  # the same as extract's own walk
+
+
+def test_per_link_records_carry_no_instance_dict() -> None:
+    """One Link, Entry and LinkResult per URL of a 100k-URL run: slots, not a __dict__ each."""
+    from linkwarden.model import Entry, Finding, LinkResult
+
+    for record in (Link, Entry, LinkResult, Finding):
+        assert "__slots__" in vars(record), record
+    link = only(run_extract("- [A](https://a.test/1)\n"), "https://a.test/1")
+    assert not hasattr(link, "__dict__")

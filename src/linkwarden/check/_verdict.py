@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
@@ -227,7 +228,8 @@ def verdict(url: str, walk: Walk) -> LinkResult:
         walk.final_url,
         http_status=answer.status,
         chain=walk.chain,
-        content_type=answer.content_type,
+        # Interned: a handful of distinct types over a whole run (memory, 100k URLs).
+        content_type=sys.intern(answer.content_type) if answer.content_type else None,
         title=title,
     )
     status = answer.status

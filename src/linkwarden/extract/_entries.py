@@ -15,6 +15,8 @@ Links anywhere else (a title badge, a paragraph) have no entry.
 
 from __future__ import annotations
 
+from typing import cast
+
 from markdown_it.token import Token
 
 from . import _cite, _inline, _roles, _text
@@ -31,14 +33,24 @@ class Walker(TableReader):
 
     # -- the walk ------------------------------------------------------------------------
 
-    def walk(self, tokens: list[Token]) -> None:
+    def walk(self, block_tokens: list[Token]) -> None:
+        """Read the tokens in order, consuming them: each slot is set to None once read.
+
+        A large list's block tokens are most of extraction's memory (about 1.8 KB per
+        Markdown line); released as the walk goes, the entries and links it makes reuse
+        their space instead of stacking on top of them (docs/checker.md, "Memory")."""
+        tokens = cast("list[Token | None]", block_tokens)
         i = 0
         count = len(tokens)
         while i < count:
             token = tokens[i]
+            tokens[i] = None
+            assert token is not None  # each slot is read once
             kind = token.type
             if kind == "heading_open":
-                self._heading(token, tokens[i + 1], document_title=i == 0)
+                inline, tokens[i + 1], tokens[i + 2] = tokens[i + 1], None, None
+                assert inline is not None
+                self._heading(token, inline, document_title=i == 0)
                 i += 3
                 continue
             if kind == "table":

@@ -92,7 +92,7 @@ class Diagnostic:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One item of a list: usually a paper, sometimes a dataset, tool or person."""
 
@@ -135,7 +135,7 @@ class Location:
         return (self.path, self.line, self.column, self.list_name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One link as it stands in a list."""
 
@@ -155,7 +155,7 @@ class Link:
     role_source: RoleSource = RoleSource.TEXT  # what decided `role`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkippedLink:
     """A link we deliberately do not check (mailto:, javascript:, data:, in-page anchors)."""
 
@@ -183,7 +183,7 @@ class ExtractedList:
         return self.entries[link.entry] if link.entry is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One step of a redirect chain."""
 
@@ -192,7 +192,7 @@ class Hop:
     location: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     """What checking one (normalised) URL observed. Shared by every occurrence of the URL."""
 
@@ -292,7 +292,7 @@ class PaperCode:
     repo: str | None = None  # OWNER/NAME when it is a GitHub repository
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
