@@ -120,13 +120,17 @@ _BADGE_HOST_SET = frozenset(_BADGE_HOSTS)
 _VIDEO_HOST_SET = frozenset(_VIDEO_HOSTS)
 
 
+_PARENTHESISED = re.compile(r"\(.*?\)|\(.*$")
+_NOT_KEY = re.compile(r"[^a-z0-9/ ]+")
+
+
 @lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """'[`Download link`]' -> 'download link'; 'code(coming soon)' -> 'code'."""
     lowered = text.lower()
     if "(" in lowered:
-        lowered = re.sub(r"\(.*?\)|\(.*$", " ", lowered)
-    lowered = re.sub(r"[^a-z0-9/ ]+", " ", lowered)
+        lowered = _PARENTHESISED.sub(" ", lowered)
+    lowered = _NOT_KEY.sub(" ", lowered)
     return " ".join(lowered.split())
 
 
@@ -243,10 +247,12 @@ def decide(
         if is_badge_image(url) or (in_entry and is_icon(url)):
             return Role.BADGE, RoleSource.HOST
         return Role.OTHER, RoleSource.HOST
-    is_label, named = label_role(text) if text else (False, None)
+    key = label_key(text)  # "" for no text: no label
+    is_label = key in LABELS
+    named = LABELS[key] if is_label else None
     if named in (Role.PAPER, Role.CODE):
         return named, RoleSource.TEXT
-    if text and label_key(text) in OPEN_SOURCE_MARKS:
+    if key in OPEN_SOURCE_MARKS:
         # "[![Open-Source Software][OSS Icon]](url)": says the tool is open source, and
         # the link is where its source lives; not a "Code" label a host could contradict.
         return Role.CODE, RoleSource.POSITION
