@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from linkwarden.cli import main
-from simweb import NotFound, Page, SimWeb
+from simweb import NotFound, Page, SimWeb, Status
 
 pytestmark = pytest.mark.e2e
 
@@ -173,6 +173,67 @@ def test_a_new_healthy_link_passes_and_without_a_snapshot_everything_is_new(
     edit(repo, "dead for months: an old problem.", "dead for months (edited).")
     assert pr_check(web) == 1  # nothing to compare with: the dead link counts as new
     assert "no committed snapshot" in capsys.readouterr().err
+
+
+def test_a_first_transient_failure_on_a_changed_line_is_suspect_not_failing(
+    repo: Path, web: SimWeb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A refused connection is transient but an error-severity cause (LW201): the full run
+    # would quarantine it (quarantine_runs: 2, the default), so PR mode must not call it
+    # dead, and fail the contributor, the first time either.
+    web.refuse("flaky.sim.test")
+    edit(repo, "- [Delta]", "- [Flaky](https://flaky.sim.test/paper) - added.\n- [Delta]")
+    code = pr_check(web, "--annotations")
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    line = line_of(repo, "flaky.sim.test/paper")
+    assert f"::warning file=awesome.md,line={line},title=LW201" in out
+    assert "in quarantine: failed 1 of 2 consecutive runs" in out
+    assert "::error" not in out
+    assert "in quarantine: failed 1 of 2 consecutive runs" in err and "(new)" in err
+    assert pr_check(web, "--fail-on", "any") == 0  # a warning fails no policy
+
+
+def test_a_transient_failure_the_snapshot_already_saw_is_dead_and_fails(
+    repo: Path, web: SimWeb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The nightly run sees the 503 once (LW203, a warning): in quarantine, committed.
+    web.set(OK_HOST, "/beta", Status(503))
+    assert main(["check", "awesome.md", "--quiet", *web.cli_args()]) == 1  # gamma (404)
+    snapshot = json.loads((repo / "reports" / "latest.json").read_text(encoding="utf-8"))
+    beta = next(r for r in snapshot["links"] if r["url"].endswith("/beta"))
+    assert (beta["effective"], beta["consecutive_failures"]) == ("suspect", 1)
+    git(repo, "add", "reports")
+    git(repo, "commit", "-q", "-m", "reports: nightly, beta in quarantine")
+    committed = (repo / "reports" / "latest.json").read_bytes()
+    capsys.readouterr()
+    # The PR touches its line and the re-check fails again: the second run in a row, so
+    # the warning becomes an error the snapshot did not have, as in the next nightly.
+    edit(repo, "- another one.", "- another one, reworded.")
+    code = pr_check(web, "--annotations")
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    line = line_of(repo, "papers.sim.test/beta")
+    assert f"::error file=awesome.md,line={line}," in out
+    assert "confirmed dead: failed 2 consecutive runs" in out
+    assert "(FAIL)" in err
+    # Read, never advanced: the committed streak is unchanged.
+    assert (repo / "reports" / "latest.json").read_bytes() == committed
+
+
+def test_findings_on_stderr_show_control_characters_as_escapes(
+    repo: Path, web: SimWeb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Link text is the contributor's: an escape sequence in it must not reach the terminal
+    # or the CI log raw (terminal.printable), on the finding's line of stderr.
+    edit(repo, "- [Delta]", "- [Evil \x1bc title \u202e\x07]() - no URL.\n- [Delta]")
+    code = pr_check(web)
+    err = capsys.readouterr().err
+    assert code == 1, err  # LW101, an error this change introduced
+    for raw in ("\x1b", "\u202e", "\x07"):
+        assert raw not in err
+    line = line_of(repo, "Evil")
+    assert f'awesome.md:{line}: LW101 [error] link "Evil \\x1bc title \\u202e\\x07"' in err
 
 
 def test_not_a_repository_or_an_unknown_ref_is_exit_2(

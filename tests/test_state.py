@@ -19,6 +19,7 @@ import pytest
 
 from linkwarden.clock import parse_duration
 from linkwarden.errors import StateError
+from linkwarden.findings import sorted_findings
 from linkwarden.model import Effective, Enrichment, Hop, Role, Severity, Status
 from linkwarden.state.atomic import atomic_write_text
 from linkwarden.state.codec import (
@@ -29,7 +30,8 @@ from linkwarden.state.codec import (
     write_snapshot,
 )
 from linkwarden.state.history import append_history
-from linkwarden.state.policy import reusable_results
+from linkwarden.state.policy import judged_findings, reusable_results
+from linkwarden.urls import normalize
 from statekit import dead_link_finding, make_list, night, paper, repo, result, snap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +211,31 @@ def test_definitive_evidence_is_dead_at_once() -> None:
     assert s.link_map()[GONE].effective is Effective.DEAD
     assert s.link_map()[CODE].effective is Effective.DEAD
     assert s.findings[0].severity is Severity.ERROR
+
+
+def test_judging_without_a_snapshot_agrees_with_the_snapshot() -> None:
+    """PR mode judges findings without building a snapshot (`judged_findings`); over three
+    nights of a flaky link, a 404 and a timeout, it gives the severities and messages
+    `build_snapshot` stores."""
+    lists = _lists()
+    findings = [
+        dead_link_finding(FLAKY, lists[0]),
+        dead_link_finding(GONE, lists[0]),
+        dead_link_finding(CODE, lists[0], Severity.WARNING),
+    ]
+    prev = None
+    for n in range(3):
+        results = {
+            FLAKY: result(FLAKY, Status.DEAD, night(n), error_kind="refused"),
+            GONE: result(GONE, Status.DEAD, night(n), http_status=404),
+            CODE: result(CODE, Status.TIMEOUT, night(n)),
+        }
+        built = snap(lists, results, prev, night(n), findings=findings)
+        keyed = {normalize(url): r for url, r in results.items()}
+        judged = judged_findings(findings, keyed, prev, 2, night(n))
+        assert sorted_findings(judged) == list(built.findings)
+        prev = built
+    assert [f.severity for f in sorted_findings(judged)] == [Severity.ERROR] * 3
 
 
 def test_quarantine_runs_setting_is_honoured() -> None:

@@ -34,6 +34,7 @@ from linkwarden.model import (
     LinkEnrichment,
     LinkResult,
     Location,
+    RepoRecord,
     Role,
     Severity,
     Status,
@@ -76,18 +77,22 @@ def _optional_of(hint: Any) -> Any | None:
 
 
 def value_of(hint: Any, field: dataclasses.Field[Any] | None) -> st.SearchStrategy[Any]:
-    """Any value of type `hint` (as the codec understands types)."""
+    """Any value of type `hint` (as the codec understands types) within the field's
+    schema bounds (`"schema"` metadata: `minimum`, `pattern`, `minLength`; dict `"keys"`)."""
+    bounds: dict[str, Any] = dict(field.metadata.get("schema", {})) if field else {}
     inner = _optional_of(hint)
     if inner is not None:
         return st.none() | value_of(inner, field)
     if hint is str:
         if field is not None and field.metadata.get("format") == "time":
             return STAMPS | st.just("") if field.default == "" else STAMPS
-        return st.text(max_size=12)
+        if "pattern" in bounds:
+            return st.from_regex(bounds["pattern"])
+        return st.text(min_size=bounds.get("minLength", 0), max_size=12)
     if hint is bool:
         return st.booleans()
     if hint is int:
-        return st.integers(min_value=-(2**53), max_value=2**53)
+        return st.integers(min_value=bounds.get("minimum", -(2**53)), max_value=2**53)
     if hint is float:
         return st.floats(allow_nan=False, allow_infinity=False)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -98,7 +103,9 @@ def value_of(hint: Any, field: dataclasses.Field[Any] | None) -> st.SearchStrate
     if origin is tuple:
         return st.lists(value_of(args[0], field), max_size=3).map(tuple)
     if origin is dict:
-        return st.dictionaries(st.text(max_size=6), value_of(args[1], field), max_size=3)
+        keys = field.metadata.get("keys") if field else None
+        names = st.sampled_from([k.value for k in keys]) if keys else st.text(max_size=6)
+        return st.dictionaries(names, value_of(args[1], field), max_size=3)
     raise TypeError(f"no strategy for {hint!r}")
 
 
@@ -181,6 +188,63 @@ def test_every_field_of_every_record_is_saved_unless_marked() -> None:
     for name, definition in defs.items():
         if definition.get("type") == "object":
             assert definition["required"] == list(definition["properties"]), name
+
+
+def _bounded_snapshot_json() -> dict[str, Any]:
+    """A snapshot touching every bounded part: a source, a failing link with history and
+    a repository, a finding; valid against the schema as written."""
+    url = "https://github.com/octo/tool"
+    lists = [make_list("a", [("Tool", [(url, Role.CODE)])])]
+    first = snap(lists, {url: result(url, Status.TIMEOUT, night(0))}, None, night(0))
+    finding = Finding("LW202", "timeout", Severity.WARNING, "timed out", "a", "a.md", 3, url=url)
+    built = snap(
+        lists, {url: result(url, Status.TIMEOUT, night(1))}, first, night(1), findings=[finding],
+        enrichment=Enrichment(repos={"octo/tool": RepoRecord(
+            "octo/tool", "octo/tool", "https://github.com/octo/tool", stars=3, forks=1,
+        )}),
+    )  # fmt: skip
+    data = snapshot_to_json(built)
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    return data
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node: Any = data
+    for key in parents:
+        node = node[key]
+    node[last] = value
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("links.0.consecutive_failures", -1),  # a negative count
+        ("totals.urls", -1),
+        ("totals.by_status.dead", -2),  # a negative count inside a dict of counts
+        ("totals.by_status.fine", 0),  # a key that is no Status
+        ("quarantine_runs", -1),
+        ("sources.0.lines", -5),
+        ("links.0.locations.0.line", -1),
+        ("links.0.enrichment.repository.stars", -1),
+        ("generated_at", "2026-01-01T00:00:00+00:00"),  # the old spelling: read, never written
+        ("links.0.checked_at", "2026-01-01T00:00:00+00:00"),
+        ("links.0.history.0.checked_at", "2026-01-01 00:00:00Z"),
+        ("links.0.first_failed_at", "yesterday"),
+        ("findings.0.code", "LW20"),  # rule codes are LW and three digits
+        ("sources.0.content_hash", "not-a-sha256"),
+        ("links.0.url", ""),
+        ("links.0.enrichment.repository.url", "github.com/octo/tool"),  # not a web URL
+        ("links.0.enrichment.repository.full_name", "octo"),  # not OWNER/NAME
+    ],
+)
+def test_the_schema_rejects_a_value_out_of_bounds(path: str, value: Any) -> None:
+    """The bounds the hand-written schema had come back from the one description (field
+    metadata): each mutation of a valid snapshot must fail validation."""
+    data = _bounded_snapshot_json()
+    _set(data, path, value)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
 
 
 def test_the_abstract_survives_for_lw302() -> None:

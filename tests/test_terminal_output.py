@@ -98,3 +98,24 @@ def test_extract_table_does_not_take_titles_for_rich_markup() -> None:
     out = io.StringIO()
     _print_tables(lists, out, tty=False)
     assert title in out.getvalue()
+
+
+def test_check_notes_show_paths_and_titles_escaped(tmp_path: Path, capsys: Any) -> None:
+    """`linkwarden check`'s own stderr lines (errors, the summary, where it wrote) quote
+    paths given on the command line: a newline there cannot start a `::error` line."""
+    inject = "\n::error file=README.md,line=1::pwned\n"
+    missing = tmp_path / f"gone{CLEAR}{inject}.md"
+    assert main(["check", str(missing), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    _clean(err)
+    assert all(not line.startswith("::") for line in err.splitlines())
+    assert "gone\\x1b[2J\\n::error file=README.md" in err  # the name, escaped, on one line
+    listing = tmp_path / "list.md"
+    listing.write_text(f"# L\n\n- {TITLE} [paper]() no URL yet\n", encoding="utf-8")
+    out_dir = tmp_path / f"out{CLEAR}{inject}{BIDI}"
+    assert main(["check", str(listing), "--out", str(out_dir), "--no-enrich"]) == 1  # LW101
+    err = capsys.readouterr().err
+    _clean(err)
+    assert all(not line.startswith("::") for line in err.splitlines())
+    assert "linkwarden check: wrote" in err and "out\\x1b[2J\\n::error" in err
+    assert (out_dir / "latest.json").is_file()  # escaped in the note only, not on disk

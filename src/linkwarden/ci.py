@@ -26,6 +26,7 @@ from .diff import RunDiff
 from .errors import LinkwardenError, StateError
 from .model import Finding, Severity
 from .state.snapshot import Snapshot
+from .terminal import printable
 from .tracking import DEFAULT_API_URL, GitHubTarget
 
 DEAD_LINK_RULE = "dead-link"
@@ -199,8 +200,9 @@ def _comment(run: PrRun, env: Mapping[str, str], cacert: Path | None, err: TextI
     try:
         outcome = comment_on_pr(target, number, body, clean=not run.findings)
     except LinkwardenError as exc:  # the check's verdict stands; the comment is extra
-        print(f"linkwarden: warning: no PR comment: {exc.describe()}", file=err)
+        # The API's own words: shown with control characters escaped (`terminal`).
+        print(printable(f"linkwarden: warning: no PR comment: {exc.describe()}"), file=err)
         return
-    print(f"linkwarden: {outcome.describe()}", file=err)
+    print(printable(f"linkwarden: {outcome.describe()}"), file=err)
     if outcome.action == "fallback":
         append_step_summary(env, f"\n> Note: linkwarden {outcome.describe()}.\n")

@@ -7,16 +7,21 @@ should never be failed for a link somebody else broke months ago. So:
 2. Only links standing on those lines are checked over HTTP (`PrScope.urls_to_check`).
 3. Every other URL keeps the observation of the committed snapshot (`reports/latest.json`),
    so corpus-wide rules still see the whole list (`PrScope.reused_results`).
-4. Findings are kept only on changed lines; the run fails (exit 1) on error findings those
+4. Link-health findings get the full run's quarantine verdict (`state.policy.judged_findings`):
+   this run's failure extends the committed snapshot's streak, so a transient failure
+   (timeout, 5xx, connection error) is a warning until it has failed `quarantine_runs`
+   runs in a row, counting this one; a 404 or a deleted repository is an error at once.
+5. Findings are kept only on changed lines; the run fails (exit 1) on error findings those
    lines *introduce*: with `--fail-on new` (the default here) a finding the committed
    snapshot already had is reported but does not fail; `any` fails on every error on a
    changed line; `none` never fails.
-5. Annotations (`--annotations`) pin each finding to its line in the PR's diff view, and a
+6. Annotations (`--annotations`) pin each finding to its line in the PR's diff view, and a
    short Markdown summary is appended to `$GITHUB_STEP_SUMMARY` when that is set.
 
 PR mode never writes the snapshot: the committed one stays the nightly's record, and a
-pull-request run must not advance quarantine counters. No GitHub token is needed; metadata
-comes from the snapshot, and a note says when a new repository's metadata needed a token.
+pull-request run must not advance quarantine counters (it reads them, step 4). No GitHub
+token is needed; metadata comes from the snapshot, and a note says when a new repository's
+metadata needed a token.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from .clock import utc_now
 from .findings import new_findings, sorted_findings
 from .gitdiff import ChangedLines, changed_lines
 from .model import (
@@ -40,7 +46,9 @@ from .model import (
 )
 from .report.annotations import render_annotations
 from .report.step_summary import render_step_summary
+from .state.policy import judged_findings
 from .state.snapshot import Snapshot
+from .terminal import printable
 from .urls import checkable_urls, github_repo
 
 PR_FAIL_ON_DEFAULT = "new"
@@ -89,6 +97,13 @@ class PrScope:
         )
 
     # ------------------------------------------------------------------ findings
+
+    def judged(
+        self, findings: Sequence[Finding], results: Mapping[str, LinkResult], quarantine_runs: int
+    ) -> list[Finding]:
+        """The run's findings with the quarantine verdict a full run would give them, from
+        the committed snapshot's streaks (read, never advanced: nothing is written)."""
+        return judged_findings(findings, results, self.previous, quarantine_runs, utc_now())
 
     def _split(
         self, lists: Sequence[ExtractedList], findings: Sequence[Finding]
@@ -225,17 +240,20 @@ def finish(
     notes = scope.notes(lists, env)
     if annotations:
         out.write(render_annotations(findings))
+    introduced = set(scope.introduced(lists, all_findings))
     for f in findings:
-        mark = "FAIL" if f in failing else "known"
-        print(f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})", file=err)
+        # "new" but not failing: a warning (a link in quarantine) or `--fail-on none`.
+        mark = "FAIL" if f in failing else "new" if f in introduced else "known"
+        line = f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} ({mark})"
+        print(printable(line), file=err)  # titles and URLs may carry control characters
     for note in notes:
-        print(f"linkwarden: note: {note}", file=err)
-    print(
+        print(printable(f"linkwarden: note: {note}"), file=err)
+    summary = (
         f"linkwarden check --changed-since {scope.changed.ref}: {checked} link(s) on "
         f"{scope.changed.total} changed line(s) checked in {seconds:.1f}s; "
-        f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written",
-        file=err,
+        f"{len(findings)} finding(s), {len(failing)} introduced error(s); snapshot not written"
     )
+    print(printable(summary), file=err)
     if env.get("GITHUB_STEP_SUMMARY"):
         ci.append_step_summary(
             env,

@@ -30,6 +30,7 @@ from ..check import NetworkOptions, ProgressSink, check_urls
 from ..config import CheckSettings, Settings
 from ..errors import LinkwardenError, NetworkUnavailable, OutputBusy
 from ..model import Enrichment, ExtractedList, Finding, LinkResult, Severity
+from ..terminal import printable
 from ..urls import checkable_urls, normalize
 from ._inputs import selected_lists, settings_for
 
@@ -356,8 +357,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with exclusive_out(Path(getattr(args, "out", None) or DEFAULT_OUT)):
             return _run(args, out, err)
     except OutputBusy as exc:
-        print(f"linkwarden: error: {exc.describe()}", file=err)
+        say(err, f"linkwarden: error: {exc.describe()}")
         return exc.exit_code
+
+
+def say(err: TextIO, line: str) -> None:
+    """One note on stderr, every control character shown as an escape: paths, titles,
+    URLs and server messages can carry an escape sequence or a newline (`terminal`)."""
+    print(printable(line), file=err)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -367,11 +374,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         settings = effective_settings(args, settings_for(args))
         for key in settings.ignored:
-            print(
+            say(
+                err,
                 f"linkwarden: warning: {settings.source}: `{key}` ignored: in PR mode a "
                 "config file found in the checked-out tree may not set it; use --config "
                 "with a trusted file (docs/automation.md)",
-                file=err,
             )
         network = network_options(args, settings.check)
         lists = load_lists(args)
@@ -400,12 +407,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 lists, results, enrichment, settings, network, args, previous, only=only
             )
         for note in enrichment.notes:
-            print(f"linkwarden: {note}", file=err)
+            say(err, f"linkwarden: {note}")
         enrichment = pr.with_snapshot_metadata(enrichment) if pr else enrichment
         findings = evaluate_rules(lists, results, settings, enrichment)
         if pr is not None:  # PR mode reports the changed lines only, never writes the snapshot
             from .. import prmode
 
+            findings = pr.judged(findings, results, settings.quarantine_runs)  # quarantine
             return prmode.finish(
                 pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
                 annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
@@ -426,18 +434,18 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         after_full_run(saved.snapshot, saved.diff, getattr(args, "env", None) or {})
     except NetworkUnavailable as exc:
-        print(f"linkwarden: {exc.message}", file=err)
-        print(
+        say(err, f"linkwarden: {exc.message}")
+        say(
+            err,
             "linkwarden: nothing was written; the previous report is unchanged "
             f"({out_dir / 'latest.json'})",
-            file=err,
         )
         return exc.exit_code
     except LinkwardenError as exc:
-        print(f"linkwarden: error: {exc.describe()}", file=err)
+        say(err, f"linkwarden: error: {exc.describe()}")
         return exc.exit_code
-    print(summary_line(results, saved.snapshot.findings, time.monotonic() - started), file=err)
-    print(f"linkwarden check: wrote {saved.path}", file=err)
+    say(err, summary_line(results, saved.snapshot.findings, time.monotonic() - started))
+    say(err, f"linkwarden check: wrote {saved.path}")
     if getattr(args, "annotations", False):  # GitHub Actions annotations (docs/automation.md)
         from ..report.annotations import render_annotations
 

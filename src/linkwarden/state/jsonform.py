@@ -21,7 +21,11 @@ Types understood: `str`, `int`, `float`, `bool`, enums with string values, `X | 
 - `"format": NAME`: a string in a named format: the schema refers to it and the decoder
   passes the text through that format's `read` (e.g. to normalise older spellings);
 - `"missing": VALUE`: what a required field reads as when an older file lacks its key (a
-  field added later to a record without a default).
+  field added later to a record without a default);
+- `"schema": {KEYWORD: VALUE}`: JSON Schema bounds on the field's values (`minimum`,
+  `pattern`, `minLength`...), put beside the type of each plain value (each item of a
+  tuple, each value of a dict; `None` is not bound). Schema only: reading stays lenient;
+- `"keys": ENUM`: the keys of a `dict[str, X]` field are values of that enum.
 
 A class may also name read-only properties to write beside its fields in a
 `json_derived: ClassVar[tuple[str, ...]]`; they are ignored when reading.
@@ -67,6 +71,8 @@ class _Field:
     default: Any
     inline: bool
     missing: tuple[Any, ...]  # (value,) when an older file may lack the key
+    bounds: Mapping[str, Any]  # JSON Schema keywords for each plain value
+    keys: type | None  # the enum a dict's keys belong to
 
 
 def _fields(cls: type) -> list[_Field]:
@@ -89,6 +95,8 @@ def _fields(cls: type) -> list[_Field]:
                 default=default,
                 inline=bool(f.metadata.get("inline", False)),
                 missing=(f.metadata["missing"],) if "missing" in f.metadata else (),
+                bounds=dict(f.metadata.get("schema", {})),
+                keys=f.metadata.get("keys"),
             )
         )
     return found
@@ -330,15 +338,15 @@ class JsonForm:
         inner = _optional_of(hint)
         if inner is not None:
             schema = self._value_schema(inner, f, defs)
-            if set(schema) == {"type"} and isinstance(schema["type"], str):
-                return {"type": [schema["type"], "null"]}
+            if isinstance(schema.get("type"), str):  # bounds ignore null: it needs no oneOf
+                return {**schema, "type": [schema["type"], "null"]}
             return {"oneOf": [{"type": "null"}, schema]}
         simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
         if hint is str and f is not None and f.fmt:
             ref = self._ref(f.fmt, defs, lambda: dict(self.formats[f.fmt or ""].schema))
             return {"oneOf": [{"const": ""}, ref]} if f.default == "" else ref
         if hint in simple:
-            return {"type": simple[hint]}
+            return {"type": simple[hint], **(f.bounds if f is not None else {})}
         if _is_enum(hint):
             return self._ref(_snake(hint.__name__), defs, lambda: {"enum": [m.value for m in hint]})
         if _is_record(hint):
@@ -347,7 +355,13 @@ class JsonForm:
         if origin is tuple:
             return {"type": "array", "items": self._value_schema(args[0], f, defs)}
         if origin is dict:
-            return {"type": "object", "additionalProperties": self._value_schema(args[1], f, defs)}
+            schema = {
+                "type": "object",
+                "additionalProperties": self._value_schema(args[1], f, defs),
+            }
+            if f is not None and f.keys is not None:
+                schema["propertyNames"] = self._value_schema(f.keys, None, defs)
+            return schema
         raise TypeError(f"no JSON form for {hint!r}")
 
 

@@ -4,6 +4,8 @@
   counters and recent history carried, the verdict judged (`quarantine.judge`), LW2xx
   findings' severity set (`quarantine.apply_quarantine`), API metadata joined per link,
   totals counted; a URL not checked this time keeps its previous observation.
+- `judged_findings` gives findings the same verdict without building a snapshot: PR mode
+  judges its re-checks against the committed snapshot's streaks and writes nothing.
 - `reusable_results` serves `--max-age`: healthy observations young enough to skip.
 
 Pure: no file or network I/O (the file is `codec`, the orchestration `linkwarden.persist`).
@@ -36,7 +38,7 @@ from ..model import (
 )
 from ..paperids import doi_of, openreview_id
 from ..urls import arxiv_ref, github_repo, normalize
-from .quarantine import apply_quarantine, judge
+from .quarantine import HEALTH_PREFIX, apply_quarantine, judge
 from .snapshot import SCHEMA_VERSION, LinkRecord, Observation, RunInfo, Snapshot, SourceInfo, Totals
 
 HISTORY_KEEP = 5  # recent observations kept per link: enough to show a flaky pattern
@@ -258,6 +260,34 @@ def build_snapshot(
         entries=entries,
         findings=adjusted,
     )
+
+
+def judged_findings(
+    findings: Sequence[Finding],
+    results: Mapping[str, LinkResult],
+    previous: Snapshot | None,
+    quarantine_runs: int,
+    now: datetime,
+) -> list[Finding]:
+    """`findings` with the severity `build_snapshot` would store for them, in the order given.
+
+    The same records (`_record`: this run's failure extends the previous snapshot's streak)
+    and the same `apply_quarantine`, but only for the URLs of link-health findings, and no
+    snapshot is built: a run that writes none (PR mode) still calls a transient failure
+    dead only once it has failed `quarantine_runs` runs in a row, counting itself.
+    `results` are keyed by `urls.normalize(url)`, as for `build_snapshot`.
+    """
+    before = previous.link_map() if previous else {}
+    stamp = format_time(now)
+    subjects = {normalize(f.url) for f in findings if f.url and f.code.startswith(HEALTH_PREFIX)}
+    records: list[LinkRecord] = []
+    for url in sorted(subjects):
+        result = results.get(url)
+        if result is not None:
+            prior = before.get(url)
+            key = prior.url if prior is not None else url
+            records.append(_record(key, result, prior, quarantine_runs, stamp, (), None))
+    return apply_quarantine(findings, records, quarantine_runs)
 
 
 def reusable_results(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..model import (
+    COUNT,
+    NON_EMPTY,
     TIME,
     ArxivRecord,
     Effective,
@@ -27,11 +29,13 @@ from ..model import (
     LinkResult,
     Location,
     RepoRecord,
+    Severity,
     Status,
     Upstream,
 )
 
 SCHEMA_VERSION = 1
+SHA256: dict[str, object] = {"schema": {"pattern": "^([0-9a-f]{64})?$"}}  # hex, or "" unread
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class LinkRecord:
     result: LinkResult = field(metadata={"inline": True})
     effective: Effective  # the verdict after quarantine
     first_failed_at: str | None = field(default=None, metadata=TIME)
-    consecutive_failures: int = 0
+    consecutive_failures: int = field(default=0, metadata=COUNT)
     history: tuple[Observation, ...] = ()  # oldest first, this run last
     locations: tuple[Location, ...] = ()
     enrichment: LinkEnrichment | None = None
@@ -77,12 +81,12 @@ class LinkRecord:
 class SourceInfo:
     """One list the run read."""
 
-    name: str
+    name: str = field(metadata=NON_EMPTY)
     path: str  # as shown (relative to the working directory when possible)
-    content_hash: str  # sha256 of the file's bytes
-    entries: int = 0
-    links: int = 0
-    lines: int = 0
+    content_hash: str = field(metadata=SHA256)  # sha256 of the file's bytes
+    entries: int = field(default=0, metadata=COUNT)
+    links: int = field(default=0, metadata=COUNT)
+    lines: int = field(default=0, metadata=COUNT)
     upstream: Upstream | None = None
 
 
@@ -90,13 +94,16 @@ class SourceInfo:
 class Totals:
     """Counts for the run. `by_status` and `by_effective` count unique URLs."""
 
-    lists: int = 0
-    entries: int = 0
-    links: int = 0  # link occurrences in the lists
-    urls: int = 0  # unique normalised URLs
-    by_status: dict[str, int] = field(default_factory=dict)  # every Status value present
-    by_effective: dict[str, int] = field(default_factory=dict)  # every Effective value present
-    findings: dict[str, int] = field(default_factory=dict)  # error/warning/info
+    lists: int = field(default=0, metadata=COUNT)
+    entries: int = field(default=0, metadata=COUNT)
+    links: int = field(default=0, metadata=COUNT)  # link occurrences in the lists
+    urls: int = field(default=0, metadata=COUNT)  # unique normalised URLs
+    # every Status / Effective / Severity value present as a key
+    by_status: dict[str, int] = field(default_factory=dict, metadata={**COUNT, "keys": Status})
+    by_effective: dict[str, int] = field(
+        default_factory=dict, metadata={**COUNT, "keys": Effective}
+    )
+    findings: dict[str, int] = field(default_factory=dict, metadata={**COUNT, "keys": Severity})
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ class RunInfo:
     schema_version: int
     tool_version: str
     generated_at: str = field(metadata=TIME)  # the run's time
-    quarantine_runs: int = 2
+    quarantine_runs: int = field(default=2, metadata=COUNT)
     notes: tuple[str, ...] = ()  # e.g. "GitHub metadata unknown: set GITHUB_TOKEN"
 
 

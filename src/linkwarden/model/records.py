@@ -1,7 +1,7 @@
-"""The data that flows between linkwarden's stages.
+"""The records that flow between linkwarden's stages.
 
-Everything here is a frozen dataclass or an enum: stages never mutate what an earlier stage
-produced, they return new values. The flow is one way::
+Everything here is a frozen dataclass (the enums they use are in `vocabulary`): stages
+never mutate what an earlier stage produced, they return new values. The flow is one way::
 
     SourceList ──extract──► ExtractedList(entries, links)
     Link.url ──check──► LinkResult            (keyed by urls.normalize(url))
@@ -16,224 +16,44 @@ described without another edit. Field metadata steers that derivation:
 - `"format": "time"`: a `YYYY-MM-DDTHH:MM:SSZ` time stamp (see `linkwarden.clock`);
 - `"persist": False`: never saved (per-run measurements, values only reports fill in);
 - `"inline": True`: a nested record whose fields are written at the level of its owner;
-- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it.
-
-One module although past 500 lines: it is the vocabulary every stage shares (records and
-the enums their fields take), and the walls (docs/internals.md) let it import nothing of
-ours; split, it would only add a layer of re-exports.
+- `"missing": VALUE`: what a field reads as from an older snapshot that lacks it;
+- `"schema": {...}`: JSON Schema bounds on its values (`COUNT`: never negative; patterns
+  for OWNER/NAME, web URLs, rule codes): the schema states them, reading stays lenient.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-class Role(str, enum.Enum):
-    """What a link is for, as the list presents it."""
-
-    PAPER = "paper"
-    CODE = "code"
-    PROJECT = "project"
-    DATASET = "dataset"
-    VIDEO = "video"
-    DEMO = "demo"
-    BADGE = "badge"
-    OTHER = "other"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class RoleSource(str, enum.Enum):
-    """What decided a link's role, from what the list says to what we guess.
-
-    `text`, `column` and `citation` are the list's own words: a "Code" label, a Code
-    column, an entry cited with its venue (so its linked title is the paper). `host`,
-    `section` and `position` are inferences (a github.com URL is code; a link under a
-    Datasets heading is a dataset; the linked title of an entry is its subject). The
-    mislabel rules (LW110-LW113) fire only on roles the list states.
-    """
-
-    TEXT = "text"
-    COLUMN = "column"
-    CITATION = "citation"
-    HOST = "host"
-    SECTION = "section"
-    POSITION = "position"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def stated(self) -> bool:
-        """The list itself says what the link is (a label, a column, a citation)."""
-        return self in (RoleSource.TEXT, RoleSource.COLUMN, RoleSource.CITATION)
-
+from .vocabulary import (
+    TRANSIENT_ERROR_KINDS,
+    ErrorKind,
+    LinkFlag,
+    Role,
+    RoleSource,
+    Severity,
+    Status,
+    Via,
+)
 
 # Field metadata shared by many records (see the module docstring).
 TIME: dict[str, object] = {"format": "time"}
 LIST_KEY: dict[str, object] = {"json": "list"}
 NOT_SAVED: dict[str, object] = {"persist": False}
-
-
-class Severity(str, enum.Enum):
-    """How much a finding matters; `rank` orders them (error highest)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Status(str, enum.Enum):
-    """What one run observed for one URL.
-
-    A status is an observation, never a verdict over time: quarantine (state.quarantine) decides
-    whether a failure counts, the status itself is never rewritten.
-    """
-
-    OK = "ok"
-    REDIRECTED = "redirected"  # permanent redirect to a healthy target; final URL is the fix
-    DEAD = "dead"  # 404/410, NXDOMAIN, refused, soft 404, deleted repo or arXiv ID
-    BLOCKED = "blocked"  # a bot wall answered; says nothing about the link's health
-    RESTRICTED = "restricted"  # a login wall (e.g. Google Drive sign-in)
-    TIMEOUT = "timeout"
-    ERROR = "error"  # TLS, protocol, redirect loop, persistent 5xx
-    SKIPPED = "skipped"  # excluded, unsupported scheme, refused target
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def is_healthy(self) -> bool:
-        """The link works (possibly via a redirect worth rewriting)."""
-        return self in (Status.OK, Status.REDIRECTED)
-
-    @property
-    def is_failure(self) -> bool:
-        """The link did not work in this run (dead, timeout or error)."""
-        return self in (Status.DEAD, Status.TIMEOUT, Status.ERROR)
-
-    @property
-    def is_inconclusive(self) -> bool:
-        """We could not judge the link: a wall stood in the way or we did not look."""
-        return self in (Status.BLOCKED, Status.RESTRICTED, Status.SKIPPED)
-
-
-class Effective(str, enum.Enum):
-    """The verdict over time for one URL, after quarantine (`linkwarden.state.quarantine`).
-
-    `dead` is confirmed: definitive evidence, or a transient failure seen in
-    `quarantine_runs` consecutive runs. `suspect` is a failure still in quarantine, reported
-    as a warning with its history. The other values mirror the observed status.
-    """
-
-    OK = "ok"
-    REDIRECTED = "redirected"
-    DEAD = "dead"
-    SUSPECT = "suspect"
-    BLOCKED = "blocked"
-    RESTRICTED = "restricted"
-    SKIPPED = "skipped"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def is_problem(self) -> bool:
-        return self in (Effective.DEAD, Effective.SUSPECT)
-
-
-class LinkFlag(str, enum.Enum):
-    """Something extraction noticed about how a link is written (`Link.flags`)."""
-
-    EMPTY = "empty"  # `[text]()`: nothing to follow
-    RELATIVE = "relative"  # a path inside the list's repository, resolved against upstream
-    MALFORMED = "malformed"  # `https://` with nothing after it, `http:/x`, bad host
-    IDN = "idn"  # an internationalised host name
-    HERF = "herf"  # `<a herf=...>`: browsers ignore the misspelt attribute
-    NESTED = "nested"  # a link inside another link's text
-    MULTILINE = "multiline"  # the destination spans lines
-    UNBALANCED = "unbalanced"  # a parenthesis in the URL closes the Markdown link early
-    BROKEN = "broken"  # `[text] (url)`, `[[url)]`: link syntax GitHub renders as plain text
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Via(str, enum.Enum):
-    """How a `LinkResult` was obtained."""
-
-    HTTP = "http"  # the checker fetched the URL
-    ARXIV_API = "arxiv-api"  # the arXiv API answered for the paper
-    GITHUB_API = "github-api"  # the GitHub API answered for the repository
-    YOUTUBE_OEMBED = "youtube-oembed"  # YouTube's oEmbed endpoint answered for the video
-    SNAPSHOT = "snapshot"  # reused from the previous snapshot (--max-age, PR mode)
-    NONE = "none"  # not checked in this run
-
-    def __str__(self) -> str:
-        return self.value
-
-
-# An API answered for the thing linked: its verdict beats an HTTP one.
-API_VIAS = frozenset({Via.ARXIV_API, Via.GITHUB_API})
-
-
-class ErrorKind(str, enum.Enum):
-    """What went wrong with a URL, in one word (`LinkResult.error_kind`)."""
-
-    # no HTTP answer
-    DNS = "dns"  # the name does not exist (NXDOMAIN)
-    DNS_TEMPORARY = "dns_temporary"  # the resolver failed for now
-    REFUSED = "refused"  # the host refused the connection
-    CONNECT = "connect"  # the connection failed some other way
-    CONNECT_TIMEOUT = "connect_timeout"
-    TIMEOUT = "timeout"  # connected, no answer in time
-    DEADLINE = "deadline"  # no verdict within the URL's whole deadline
-    RESET = "reset"  # the connection was reset mid-request
-    TLS = "tls"
-    PROTOCOL = "protocol"  # the server spoke broken HTTP, or an unexpected status
-    UNSUPPORTED = "unsupported"  # a scheme httpx cannot fetch
-    NETWORK = "network"  # any other network failure
-    GUARD = "guard"  # refused by our private-address guard
-    REDIRECT_LOOP = "redirect_loop"
-    TOO_MANY_REDIRECTS = "too_many_redirects"
-    # an HTTP answer that says the link is not healthy
-    HTTP = "http"  # 404, 410 and other definitive statuses
-    HTTP_4XX = "http_4xx"
-    HTTP_5XX = "http_5xx"
-    FORBIDDEN = "forbidden"
-    RATE_LIMITED = "rate_limited"
-    BOT_WALL = "bot_wall"  # a bot wall answered instead of the page
-    LOGIN = "login"  # a login wall
-    PARKED = "parked"  # a domain parking page
-    SOFT_404 = "soft_404"  # a 200 that says "not found"
-    NOT_FOUND = "not-found"  # an API says the paper or repository does not exist
-
-    def __str__(self) -> str:
-        return self.value
-
-
-# Connection failures that may go away by themselves (a `dead` result with one is transient).
-TRANSIENT_ERROR_KINDS = frozenset(
-    {ErrorKind.REFUSED, ErrorKind.CONNECT, ErrorKind.DNS, ErrorKind.RESET}
-)
+COUNT: dict[str, object] = {"schema": {"minimum": 0}}  # counts, line and column numbers
+NON_EMPTY: dict[str, object] = {"schema": {"minLength": 1}}
+OWNER_NAME: dict[str, object] = {"schema": {"pattern": "^[^/]+/[^/]+$"}}  # a GitHub repo
+WEB_URL: dict[str, object] = {"schema": {"pattern": "^https?://"}}  # absolute http(s)
+RULE_CODE: dict[str, object] = {"schema": {"pattern": "^LW[0-9]{3}$"}}
 
 
 @dataclass(frozen=True)
 class Upstream:
     """Where a list lives on GitHub: used for blob links and resolving relative links."""
 
-    repo: str  # OWNER/NAME
+    repo: str = field(metadata=OWNER_NAME)
     branch: str
     path: str  # path of the list file inside the repository
 
@@ -279,10 +99,10 @@ class Entry:
     list_name: str = field(metadata=LIST_KEY)
     # Snapshots written before the run state was split kept no path, index or end line.
     path: str = field(metadata={"missing": ""})
-    index: int = field(metadata={"missing": 0})  # 0-based position; Link.entry refers to it
+    index: int = field(metadata={"missing": 0, **COUNT})  # 0-based; Link.entry refers to it
     title: str
-    line: int
-    end_line: int = field(metadata={"missing": 0})
+    line: int = field(metadata=COUNT)
+    end_line: int = field(metadata={"missing": 0, **COUNT})
     section: tuple[str, ...] = ()
     venue: str | None = None
     year: int | None = None
@@ -299,11 +119,11 @@ class Location:
 
     list_name: str = field(metadata=LIST_KEY)
     path: str
-    line: int
+    line: int = field(metadata=COUNT)
     role: Role = Role.OTHER
     entry: str | None = None  # the entry's title
     text: str = ""  # the link text
-    column: int = 0
+    column: int = field(default=0, metadata=COUNT)
     # https://github.com/OWNER/NAME/blob/BRANCH/PATH#Lnn: reports fill it from the upstream
     href: str | None = field(default=None, metadata=NOT_SAVED, compare=False)
 
@@ -367,7 +187,7 @@ class ExtractedList:
 class Hop:
     """One step of a redirect chain."""
 
-    url: str
+    url: str = field(metadata=WEB_URL)  # the URL requested at this hop
     status: int
     location: str | None = None
 
@@ -376,7 +196,7 @@ class Hop:
 class LinkResult:
     """What checking one (normalised) URL observed. Shared by every occurrence of the URL."""
 
-    url: str
+    url: str = field(metadata=NON_EMPTY)
     status: Status
     final_url: str
     http_status: int | None = None
@@ -409,7 +229,7 @@ class ArxivRecord:
     """arXiv API metadata for one paper (the latest version)."""
 
     arxiv_id: str  # without version
-    latest_version: int
+    latest_version: int = field(metadata={"schema": {"minimum": 1}})
     title: str
     authors: tuple[str, ...] = ()
     published: str = field(default="", metadata=TIME)
@@ -428,11 +248,11 @@ class ArxivRecord:
 class RepoRecord:
     """GitHub metadata for one repository as the API answered it."""
 
-    requested: str  # OWNER/NAME as linked
-    full_name: str  # OWNER/NAME now (differs after a rename or transfer)
-    url: str
-    stars: int | None = None
-    forks: int | None = None
+    requested: str = field(metadata=OWNER_NAME)  # as linked
+    full_name: str = field(metadata=OWNER_NAME)  # now (differs after a rename or transfer)
+    url: str = field(metadata=WEB_URL)
+    stars: int | None = field(default=None, metadata=COUNT)
+    forks: int | None = field(default=None, metadata=COUNT)
     archived: bool | None = None
     disabled: bool | None = None
     empty: bool | None = None
@@ -476,13 +296,13 @@ class PaperCode:
 class Finding:
     """One problem a rule found, pinned to a line of a list."""
 
-    code: str  # stable, e.g. LW101
+    code: str = field(metadata=RULE_CODE)  # stable, e.g. LW101
     rule: str  # short name, e.g. empty-link
     severity: Severity
     message: str
     list_name: str = field(metadata=LIST_KEY)
     path: str
-    line: int
+    line: int = field(metadata=COUNT)
     url: str | None = None
     suggestion: str | None = None
     entry: str | None = None  # the entry's title
@@ -598,7 +418,7 @@ class LinkEnrichment:
 
     arxiv_id: str | None = None
     arxiv: ArxivRecord | None = None
-    repo: str | None = None  # lower-case OWNER/NAME as linked
+    repo: str | None = field(default=None, metadata=OWNER_NAME)  # lower-case, as linked
     repository: RepoRecord | None = None
     # Past the walls (docs/enrichment.md), same convention: a key set means asked.
     doi: str | None = None  # the canonical DOI the link carries
