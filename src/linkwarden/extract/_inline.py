@@ -183,13 +183,11 @@ NOTHING_FOUND = InlineScan([], [], [])  # shared: never modified
 
 
 def _may_hold_link(s: str) -> bool:
-    """Whether `s` holds a character a construct starts with, `://` or a `www.` (any case).
-    Substring tests: a regular expression with alternatives and IGNORECASE tries every
-    position of the prose paragraphs (most blocks), several times slower."""
-    return (
-        "[" in s or "]" in s or "<" in s or "`" in s or "\\" in s or "://" in s
-        or "www." in s.lower()
-    )  # fmt: skip
+    """Whether `s` holds a character a construct starts with, `://` or `www.` (the
+    autolinks `bare_urls` finds start with it as written). Substring tests: a regular
+    expression with alternatives tries every position of the prose paragraphs (most
+    blocks), several times slower."""
+    return "[" in s or "]" in s or "<" in s or "`" in s or "\\" in s or "://" in s or "www." in s
 
 
 def scan(s: str, references: dict[str, dict[str, str]] | None = None) -> InlineScan:
