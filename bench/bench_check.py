@@ -96,6 +96,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from simweb import (  # noqa: E402  (tests/ is put on sys.path just above)
     Flaky,
+    Hang,
     NotFound,
     Page,
     Raw,
@@ -308,7 +309,38 @@ def _arxiv_id(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def troubled_rig() -> Rig:
+# Run 3 (`--only tail`): hosts that never answer, mixed into run 1's lists.
+HUNG_HOSTS = 3  # every request to these hangs (the busiest hosts after the big three)
+TIMEOUT = 20.0  # the runs' `check.timeout`
+ARXIV_PACING = 3.0 * 2  # two batched arXiv API requests, 3 s apart, each after a wait
+
+
+def hang_some(world: World, count: int) -> tuple[list[str], str | None]:
+    """Make `count` hosts hang on every request, and one URL of a healthy host hang too
+    (a host that answers everything but one page: it must not be judged hung)."""
+    skip = {"github.com", "arxiv.org", "export.arxiv.org", "api.github.com", "www.google.com"}
+    ranked = sorted(
+        (h for h, spec in world.hosts.items() if h not in skip and spec.routes),
+        key=lambda h: (-len(world.hosts[h].routes), h),
+    )
+    hung = ranked[:count]
+    for host in hung:
+        spec = world.hosts[host]
+        for key in spec.routes:
+            spec.routes[key] = Hang(seconds=120.0)
+        spec.fallback = Hang(seconds=120.0)
+    slow_page = None
+    for host in ranked[count:]:
+        spec = world.hosts[host]
+        if len(spec.routes) >= 3:
+            key = sorted(spec.routes)[0]
+            spec.routes[key] = Hang(seconds=120.0)
+            slow_page = f"{host}{key}"
+            break
+    return hung, slow_page
+
+
+def troubled_rig(hung: int = 0) -> Rig:
     """Every URL of the lists answers 200, plus the trouble described in the docstring.
 
     The web and the APIs agree on every fact, so no mode gains or loses a verdict by asking
@@ -361,6 +393,8 @@ def troubled_rig() -> Rig:
         latency = rng.uniform(*LATENCY)
         if host not in world.hosts:
             world.host(host, latency=latency)
+    if hung:
+        hang_some(world, hung)
     return Rig(world, arxiv_api, github_api, gone, deleted)
 
 
@@ -441,10 +475,31 @@ def bench_lists(skip_lychee: bool, repeat: int = 1) -> None:
         )
 
 
-def run_mode(mode: Mode) -> Measure:
+def bench_tail(repeat: int = 1) -> None:
+    """Run 3: run 1's `lw http` and `lw default` with hosts that never answer."""
+    rig = troubled_rig(HUNG_HOSTS)
+    hung, slow_page = hang_some(troubled_rig().world, HUNG_HOSTS)
+    urls = sum(len(rig.world.hosts[h].routes) for h in hung)
+    bound = 1.5 * max(ARXIV_PACING, TIMEOUT) + 5
+    print(
+        f"run 3: the five lists with {len(hung)} hosts that never answer ({', '.join(hung)}; "
+        f"{urls} URLs) and one hanging page on a healthy host ({slow_page}); timeout 20 s"
+    )
+    for _ in range(repeat):
+        for mode in (m for m in MODES if m.name in ("lw http", "lw default")):
+            measure = run_mode(mode, hung=HUNG_HOSTS)
+            print("  " + measure.line())
+            verdict = "met" if measure.wall <= bound else "MISSED"
+            print(
+                f"  goal: {mode.name} wall <= 1.5 x max(arXiv pacing, timeout) + 5 s"
+                f" = {bound:.0f} s: {verdict}"
+            )
+
+
+def run_mode(mode: Mode, hung: int = 0) -> Measure:
     """One tool in one mode over the five lists, against a fresh world (hit counters at 0)."""
     paths = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "sources").glob("*.md"))]
-    rig = troubled_rig()
+    rig = troubled_rig(hung)
     with SimWeb(rig.world) as sim, tempfile.TemporaryDirectory() as tmp:
         sim.mount("export.arxiv.org", rig.arxiv)
         sim.mount("api.github.com", rig.github)
@@ -593,7 +648,7 @@ def main() -> None:
         engine_only(sys.argv[2], sys.argv[3], sys.argv[4:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("lists", "corpus"))
+    parser.add_argument("--only", choices=("lists", "corpus", "tail"))
     parser.add_argument("--skip-lychee", action="store_true")
     parser.add_argument("--repeat", type=int, default=1, help="run 1: best of N rounds")
     parser.add_argument("--urls", type=int, default=100_000)
@@ -603,6 +658,8 @@ def main() -> None:
         bench_lists(args.skip_lychee, args.repeat)
     if args.only in (None, "corpus"):
         bench_corpus(args.urls, args.hosts)
+    if args.only in (None, "tail"):
+        bench_tail(args.repeat)
 
 
 if __name__ == "__main__":

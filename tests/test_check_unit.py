@@ -469,3 +469,46 @@ def test_concurrent_lookups_that_fail_temporarily_each_raise_the_failure() -> No
     anyio.run(main)
     assert len(failures) == 5 and all(not f.permanent for f in failures)  # type: ignore[attr-defined]
     assert most[0] == 1  # still one lookup of a name at a time
+
+
+def test_progress_totals_add_up_over_passes_and_a_stopped_run_has_no_tally() -> None:
+    """Issue 12: each checker pass overwrote the total (`68/7 checked`), and an offline run
+    printed `11/239 checked (11 dead)` before saying the network was down."""
+    import io
+
+    from linkwarden.check.progress import PlainProgress
+
+    stream = io.StringIO()
+    progress = PlainProgress(stream)
+    progress.start(68)  # the first pass
+    for n in range(70):
+        if n == 68:
+            progress.start(7)  # the APIs' leftovers
+        progress.advance(LinkResult(f"https://a.org/{n}", Status.OK, f"https://a.org/{n}"))
+    progress.finish()
+    assert stream.getvalue().splitlines()[-1].startswith("linkwarden check: 70/75 checked")
+    stopped = io.StringIO()
+    progress = PlainProgress(stopped)
+    progress.start(239)
+    progress.advance(LinkResult("https://a.org/", Status.DEAD, "https://a.org/"))
+    progress.finish(completed=False)
+    assert "checked" not in stopped.getvalue()
+
+
+def test_a_redirect_suggestion_is_the_end_of_the_permanent_prefix_only() -> None:
+    """Issue 12: http://x/StyleHEAT/ -> 301 https://x/StyleHEAT/ -> 302
+    https://x/session/StyleHEAT/ must suggest the 301 target, never the temporary hop."""
+    from linkwarden.check._verdict import Fetched, Walk, verdict
+    from linkwarden.model import Hop
+
+    first = "http://x.example/StyleHEAT/"
+    secure = "https://x.example/StyleHEAT/"
+    session = "https://x.example/session/StyleHEAT/"
+    answer = Fetched(session, "GET", 200, httpx.Headers({"content-type": "text/html"}))
+    chain = (Hop(first, 301, secure), Hop(secure, 302, session))
+    result = verdict(first, Walk(chain, session, answer=answer))
+    assert (result.status, result.suggestion) == (Status.REDIRECTED, secure)
+    moved = "https://x.example/new/StyleHEAT/"
+    chain = (Hop(secure, 308, moved), Hop(moved, 302, session))
+    result = verdict(secure, Walk(chain, session, answer=answer))
+    assert (result.status, result.suggestion) == (Status.REDIRECTED, moved)

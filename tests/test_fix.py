@@ -163,3 +163,23 @@ def test_redirect_to_unhealthy_or_unverified_target_is_not_applied() -> None:
     snapshot = snap([extracted], results, None, night(0))
     plan = plan_file(extracted, TEXT, snapshot)
     assert [f.kind for f in plan.fixes] == ["unwrap"]
+
+
+def test_a_redirect_is_rewritten_to_the_permanent_prefix_not_a_temporary_hop() -> None:
+    """Issue 12: http://x/StyleHEAT/ -> 301 https://x/StyleHEAT/ -> 302 /session/... was
+    rewritten to the session page; the link moved to the 301's target, nowhere further."""
+    url = "http://x.example/StyleHEAT/"
+    link = _link(url, 2, Role.PROJECT)
+    extracted = ExtractedList(
+        SourceList("demo", Path("demo.md"), display_path="demo.md"),
+        (Entry("demo", "demo.md", 0, "Paper A", 2, 2),),
+        (link,),
+    )
+    text = "# Demo\n1. Paper A [site](" + url + ")\n"
+    record = result(
+        url, Status.REDIRECTED, night(0), http_status=200,
+        final_url="https://x.example/session/StyleHEAT/",
+        suggestion="https://x.example/StyleHEAT/",
+    )  # fmt: skip
+    plan = plan_file(extracted, text, snap([extracted], {url: record}, None, night(0)))
+    assert [(f.kind, f.new) for f in plan.fixes] == [("redirect", "https://x.example/StyleHEAT/")]

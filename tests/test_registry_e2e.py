@@ -28,7 +28,7 @@ from linkwarden.extract import extract
 from linkwarden.sources import load_registry, read_source
 from linkwarden.urls import arxiv_ref, badge_repo, github_repo, normalize
 from registry_helpers import FAST_REGISTRIES, Registries, add_hf_repos, mount_registries
-from simweb import SimWeb, source_urls, world_from_sources
+from simweb import Page, SimWeb, source_urls, world_from_sources
 from simweb.fake_arxiv import FakeArxiv
 from simweb.fake_github import FakeGithub
 from simweb.fake_hf import SEED
@@ -272,12 +272,16 @@ def test_an_unreachable_registry_is_a_note_in_the_report(simweb: SimWeb, tmp_pat
     fakes = mount_registries(simweb)
     fakes.crossref.fail_with = 503
     simweb.refuse("doi.org")
+    # A canary the run can reach: with doi.org refused, the run's only HTTP attempt fails
+    # to connect, and a run whose every attempt fails asks the canaries (issue 12).
+    simweb.set("canary.sim.test", "/", Page(title="canary"))
     listing = tmp_path / "list.md"
     listing.write_text(
         "- [Mesh Guided One-shot Face Reenactment](https://dl.acm.org/doi/pdf/10.1145/3394171.3413865g)\n",
         encoding="utf-8",
     )
-    (tmp_path / "linkwarden.yaml").write_text(CONFIG, encoding="utf-8")
+    canary = "check:\n  canaries: ['https://canary.sim.test/']\n"
+    (tmp_path / "linkwarden.yaml").write_text(CONFIG + canary, encoding="utf-8")
     old = Path.cwd()
     os.chdir(tmp_path)
     try:

@@ -575,6 +575,20 @@ def test_dead_link_reports_what_was_observed() -> None:
     assert "dns" in msg and "transient" in msg
 
 
+def test_dead_link_message_says_each_fact_once() -> None:
+    """Issue 12: it read `dead link: HTTP 404, http, HTTP 404`."""
+    lst, results = _checked(
+        "https://a.example/x", Status.DEAD, http_status=404, error_kind="http", reason="HTTP 404"
+    )
+    assert only(evaluate([lst], results), "LW201").message == "dead link: HTTP 404"
+    lst, results = _checked(
+        "https://a.example/y", Status.DEAD, http_status=200, error_kind="soft_404",
+        reason="soft 404: the page title says 'Page not found'",
+    )  # fmt: skip
+    message = only(evaluate([lst], results), "LW201").message
+    assert message == "dead link: HTTP 200, soft 404: the page title says 'Page not found'"
+
+
 def test_results_are_looked_up_by_normalised_url() -> None:
     lst = ListBuilder().entry("P", 3).link("HTTPS://GitHub.com/a/b#readme", Role.CODE).build()
     key = normalize("https://github.com/a/b")

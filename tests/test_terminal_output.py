@@ -113,7 +113,12 @@ def test_check_notes_show_paths_and_titles_escaped(tmp_path: Path, capsys: Any) 
     listing = tmp_path / "list.md"
     listing.write_text(f"# L\n\n- {TITLE} [paper]() no URL yet\n", encoding="utf-8")
     out_dir = tmp_path / f"out{CLEAR}{inject}{BIDI}"
-    assert main(["check", str(listing), "--out", str(out_dir), "--no-enrich"]) == 1  # LW101
+    # The title's OSC 8 link is a URL the run checks; this sandbox has no network, and a
+    # run whose every attempt fails would (rightly) stop as offline: no canaries here.
+    config = tmp_path / "linkwarden.yaml"
+    config.write_text("check:\n  canaries: []\n  timeout: 2\n  retries: 0\n", encoding="utf-8")
+    argv = ["check", str(listing), "--out", str(out_dir), "--no-enrich", "--config", str(config)]
+    assert main(argv) == 1  # LW101
     err = capsys.readouterr().err
     _clean(err)
     assert all(not line.startswith("::") for line in err.splitlines())

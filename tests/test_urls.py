@@ -40,6 +40,14 @@ def test_plain_url_is_not_unwrapped() -> None:
         ("https://example.org/a b", "https://example.org/a%20b"),
         ("https://example.org/a%20b", "https://example.org/a%20b"),
         ("https://bücher.example/x", "https://xn--bcher-kva.example/x"),
+        # Issue 12: escapes are data (a%2Fb is one path segment; 100%25 is "100%").
+        ("https://example.org/a%2Fb/100%25", "https://example.org/a%2Fb/100%25"),
+        ("https://example.org/%7euser/%c3%a9", "https://example.org/~user/%C3%A9"),
+        ("https://example.org/100%", "https://example.org/100%25"),
+        # IDNA 2008, as httpx connects (IDNA 2003 made faß.de into fass.de, another host).
+        ("https://faß.de/", "https://xn--fa-hia.de/"),
+        ("http://[2606:4700::1111]/", "http://[2606:4700::1111]/"),
+        ("http://[2606:4700::1111]:8080/x", "http://[2606:4700::1111]:8080/x"),
     ],
 )
 def test_normalize(raw: str, key: str) -> None:

@@ -257,7 +257,7 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
         metavar="HOST1:PORT1:HOST2:PORT2",
         help="connect to HOST2:PORT2 instead of HOST1:PORT1, like curl (repeatable)",
     )
-    p.add_argument("--cacert", type=Path, help="CA bundle to trust instead of the system's")
+    p.add_argument("--cacert", type=Path, help="extra CA bundle to trust")
     p.add_argument(
         "--allow-private",
         action="store_true",
@@ -337,7 +337,7 @@ def _add_catalog(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     p.add_argument("--connect-to", action="append", metavar="HOST1:PORT1:HOST2:PORT2")
     p.add_argument("--resolve", action="append", metavar="HOST:PORT:ADDRESS")
-    p.add_argument("--cacert", type=Path, help="CA bundle to trust instead of the system's")
+    p.add_argument("--cacert", type=Path, help="extra CA bundle to trust")
     p.add_argument("--github-token", metavar="TOKEN", help="default: $GITHUB_TOKEN")
     p.set_defaults(handler=cmd_catalog)
 

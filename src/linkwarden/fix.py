@@ -118,11 +118,17 @@ def _site(url: str) -> str:
     return f"{host}:{port}" if port else host
 
 
+def _moved_to(record: LinkRecord) -> str | None:
+    """Where a redirected link moved: the end of the chain's permanent prefix (the
+    checker's suggestion), never a temporary hop after it (a 302 to a session page)."""
+    return record.result.suggestion or record.result.final_url
+
+
 def _offsite_redirect(url: str, record: LinkRecord | None) -> str | None:
     """The target when the snapshot shows a permanent redirect from `url` to another site."""
     if record is None or record.result.status is not Status.REDIRECTED:
         return None
-    final = record.result.final_url
+    final = _moved_to(record)
     if not final or _site(final) == _site(url):
         return None
     return final
@@ -157,12 +163,13 @@ def _redirected(url: str, record: LinkRecord | None) -> tuple[str, str] | None:
         return None
     if _offsite_redirect(url, record) is not None:
         return None  # another site: a note, never a rewrite (plan_file)
-    if record.effective is not Effective.REDIRECTED or not record.result.final_url:
+    target = _moved_to(record)
+    if record.effective is not Effective.REDIRECTED or not target:
         return None
-    if normalize(record.result.final_url) == normalize(url):
+    if normalize(target) == normalize(url):
         return None
     code = f" ({record.result.http_status})" if record.result.http_status else ""
-    return _with_fragment(record.result.final_url, url), f"permanent redirect{code}"
+    return _with_fragment(target, url), f"permanent redirect{code}"
 
 
 def _https(url: str, links: Mapping[str, LinkRecord]) -> tuple[str, str] | None:

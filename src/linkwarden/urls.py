@@ -10,7 +10,9 @@ import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
+
+import idna
 
 # Redirect wrappers: host suffix -> (path prefix, query parameters holding the real target).
 REDIRECT_WRAPPERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -161,12 +163,41 @@ def checkable_urls(urls: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+# RFC 3986 unreserved characters: the only ones whose %XX escape means the same as the
+# character itself. Any other escape (`%2F`, `%25`, `%3F`) is data and stays escaped.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _normal_path(path: str) -> str:
+    """Escapes in one form: unreserved ones decoded, the rest upper-case; unsafe characters
+    (spaces, non-ASCII, a `%` that starts no escape) escaped. The resource never changes."""
+
+    def one(m: re.Match[str]) -> str:
+        char = chr(int(m.group(1), 16))
+        return char if char in _UNRESERVED else f"%{m.group(1).upper()}"
+
+    path = _LONE_PERCENT.sub("%25", _ESCAPE.sub(one, path))
+    return quote(path, safe="/:@!$&'()*+,;=-._~%") or "/"
+
+
+def _normal_host(host: str) -> str:
+    """Lower case, no trailing dot; a Unicode name as its IDNA 2008 A-label (what httpx
+    connects to), or as written when it has none (httpx then says why it cannot be used)."""
+    host = host.lower().rstrip(".")
+    if host and not host.isascii():
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            host = idna.encode(host).decode("ascii")
+    return f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+
+
 def normalize(url: str) -> str:
     """The key under which a URL is checked once per run.
 
     Lower-cases scheme and host, drops default ports, the fragment and a trailing `#`,
-    percent-encodes unsafe characters consistently. Path case and query order are kept:
-    servers may care.
+    writes percent-escapes one way without changing what they mean (`%2F` stays `%2F`),
+    keeps IPv6 brackets. Path case and query order are kept: servers may care.
     """
     url = url.strip()
     try:
@@ -174,10 +205,7 @@ def normalize(url: str) -> str:
     except ValueError:
         return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    if host and not host.isascii():
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
+    host = _normal_host(parts.hostname or "")
     try:
         port = parts.port
     except ValueError:
@@ -187,9 +215,7 @@ def normalize(url: str) -> str:
         netloc = f"{parts.username}@{netloc}"
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{netloc}:{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
-    query = parts.query
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((scheme, netloc, _normal_path(parts.path), parts.query, ""))
 
 
 def arxiv_ref(url: str) -> ArxivRef | None:

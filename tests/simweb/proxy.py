@@ -21,9 +21,16 @@ _MAX_HEAD = 64 * 1024
 
 
 async def handle_proxy_client(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, route: Route
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    route: Route,
+    *,
+    log: Callable[[tuple[str, str]], None] | None = None,
 ) -> None:
-    """Serve one proxy client connection (one CONNECT tunnel or one forwarded request)."""
+    """Serve one proxy client connection (one CONNECT tunnel or one forwarded request).
+
+    `log` is told (method, target) of every request the proxy reads.
+    """
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
@@ -35,6 +42,8 @@ async def handle_proxy_client(
     except ValueError:
         await _reply(writer, 400, "Bad Request")
         return
+    if log is not None:
+        log((method.upper(), target))
     if method.upper() == "CONNECT":
         host, _, port_text = target.rpartition(":")
         port = int(port_text) if port_text.isdigit() else 443

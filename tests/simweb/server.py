@@ -159,6 +159,8 @@ class SimWeb:
         self.tls_port = 0
         self.http_port = 0
         self.proxy_port = 0
+        # What the proxy was asked, oldest first: (method, target), e.g. ("CONNECT", "h:443").
+        self.proxy_log: list[tuple[str, str]] = []
         self._by_peer: dict[tuple[str, int], asyncio.StreamWriter] = {}
         self._closed_socket = _bound_unlistened_socket()
         self.closed_port: int = self._closed_socket.getsockname()[1]
@@ -290,7 +292,9 @@ class SimWeb:
             writers.add(writer)
             connections.add(task)
             try:
-                await handle_proxy_client(reader, writer, self._proxy_route)
+                await handle_proxy_client(
+                    reader, writer, self._proxy_route, log=self.proxy_log.append
+                )
             except asyncio.CancelledError:
                 pass
             finally:
@@ -423,6 +427,7 @@ class SimWeb:
             self.world.refused = set(world.refused)
             self._mounts = dict(mounts)
             self._log.clear()
+            self.proxy_log.clear()
             self._counters = _Counters()
 
     def _forget_hits(self, host: str, key: str) -> None:

@@ -41,6 +41,7 @@ from ._netopts import (
     ResolveRule,
     TargetRefused,
     forbidden_reason,
+    resolve_blocking,
 )
 from ._sentinel import CANARY_TIMEOUT, Sentinel
 from ._transport import build_transport
@@ -56,6 +57,7 @@ __all__ = [
     "build_transport",
     "check_urls",
     "forbidden_reason",
+    "resolve_blocking",
 ]
 
 
@@ -66,13 +68,18 @@ HOST_RAMP = 0.01
 
 
 class ProgressSink(Protocol):
-    """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing)."""
+    """Where a run reports its progress (cli.py: a rich bar, plain lines, or nothing).
+
+    A command may check in several passes (the APIs' leftovers, PR mode): each pass adds
+    its URLs with `start`, and the command, not the pass, calls `finish` once at the end;
+    `completed=False` when the run stopped (the network is down): no final tally then.
+    """
 
     def start(self, total: int) -> None: ...
 
     def advance(self, result: LinkResult) -> None: ...
 
-    def finish(self) -> None: ...
+    def finish(self, *, completed: bool = True) -> None: ...
 
 
 class CheckRun:
@@ -117,7 +124,7 @@ class CheckRun:
             self.progress.start(len(keys))
         async with make_client(transport, self.settings) as client:
             checker = UrlChecker(
-                client, self.hosts, self.settings, base_wait=self.settings.retry_wait
+                client, transport, self.hosts, self.settings, base_wait=self.settings.retry_wait
             )
             timeout = min(self.settings.timeout, CANARY_TIMEOUT)
 
@@ -151,6 +158,17 @@ class CheckRun:
                     finally:
                         budget.release()
 
+                def more_workers(host: str) -> None:
+                    # A hung host's requests skip its slot (HostSlot.hung): give its queue
+                    # a worker per waiting URL (up to the global limit) so they all go out
+                    # now and time out together, not a few at a time, one timeout apart.
+                    queue = queues.get(host)
+                    if queue is None:  # a host only redirects lead to
+                        return
+                    for _ in range(min(len(queue), self.settings.concurrency)):
+                        group.start_soon(worker, queue)
+
+                self.hosts.on_hung = more_workers
                 ordered = sorted(queues, key=lambda h: -len(queues[h]))
                 # The lead hosts (at least half the work of the busiest) start at once;
                 # the others follow one every HOST_RAMP seconds. Started all at once, a
@@ -176,8 +194,6 @@ class CheckRun:
                         group.start_soon(bounded, queue)
             if sentinel.down is None:
                 await sentinel.finish()
-        if self.progress is not None:
-            self.progress.finish()
         if sentinel.down is not None:
             raise NetworkUnavailable(sentinel.down)
         return {key: results[key] for key in keys}

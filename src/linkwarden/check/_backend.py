@@ -117,6 +117,9 @@ class _QuickAckStream(httpcore.AsyncNetworkStream):
 
 
 DNS_LOOKUPS_AT_ONCE = 16
+# How long the guard waits for our own DNS about a target a proxy will reach (behind a
+# proxy, local DNS may not know outside names at all).
+PROXIED_LOOKUP_TIMEOUT = 2.0
 
 
 async def _getaddrinfo_in_daemon_thread(host: bytes, port: int) -> list[tuple[Any, ...]]:
@@ -214,6 +217,18 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise lookup_failure(host, exc) from None
         return addresses_of(infos)
 
+    async def guard_proxied(self, host: str, port: int) -> None:
+        """The guard for a target the proxy will connect to: refuse what our own DNS shows
+        to be private; a name our DNS cannot resolve (soon) is the proxy's to resolve."""
+        addresses: tuple[str, ...] = ()
+        if not is_ip(host):
+            with anyio.move_on_after(PROXIED_LOOKUP_TIMEOUT):
+                try:
+                    addresses = await self._lookup(host, port, PROXIED_LOOKUP_TIMEOUT)
+                except (NameNotResolved, httpcore.ConnectTimeout):
+                    addresses = ()
+        self._options.guard_proxied(host, addresses)
+
     async def connect_tcp(
         self,
         host: str,
@@ -226,7 +241,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         addresses = (
             pinned if pinned is not None else await self._lookup(target, target_port, timeout)
         )
-        addresses = self._options.allowed(host, addresses, mapped=mapped)
+        addresses = self._options.allowed(host, addresses, mapped=mapped, port=port)
         ready = await self._gate.enter() if self._gate is not None else _nothing
         last: Exception | None = None
         try:

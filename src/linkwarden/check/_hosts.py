@@ -23,6 +23,10 @@ from ..urls import host_matches
 T = TypeVar("T")
 
 _MAX_ADAPTIVE_INTERVAL = 10.0  # seconds: the widest spacing backoff grows to
+# A host that has answered nothing yet and has had a request waiting this long (a quarter of
+# the timeout, at least 2 s) is taken for hung: see `HostSlot.hung`.
+HANG_FRACTION = 0.25
+HANG_MIN = 2.0
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -59,9 +63,26 @@ def host_settings_for(host: str, settings: CheckSettings) -> HostSettings | None
 
 
 class HostSlot:
-    """One host's share of the run: at most `concurrency` in flight, starts spaced apart."""
+    """One host's share of the run: at most `concurrency` in flight, starts spaced apart.
 
-    def __init__(self, host: str, concurrency: int, interval: float) -> None:
+    A host that never answers would hold its slots a whole timeout per request, and its
+    URLs would go out `concurrency` at a time, one timeout after another: the run's tail.
+    So a host that has answered nothing this run is `hung` once one of its requests has
+    waited `hang_after` seconds (or timed out): from then on its requests skip the slot
+    and go out at once (the global limit still applies) and `on_hung` is told (the run
+    gives the host's queue more workers). Once two of its requests have timed out it is
+    `hopeless`: its timeouts are not retried. Any answer from the host ends all that.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        concurrency: int,
+        interval: float,
+        *,
+        hang_after: float = math.inf,
+        on_hung: Callable[[str], None] | None = None,
+    ) -> None:
         self.host = host
         self.concurrency = max(1, concurrency)
         self.base_interval = interval
@@ -72,6 +93,52 @@ class HostSlot:
         self.in_flight = 0
         self.max_in_flight = 0
         self.requests = 0
+        self.answered = False  # the host gave an HTTP answer this run
+        self.hung = False
+        self.timeouts = 0
+        self._hang_after = hang_after
+        self._on_hung = on_hung
+        self._waiting_since: dict[object, float] = {}  # in-flight request -> its start
+
+    def note_answer(self) -> None:
+        self.answered = True
+        self.hung = False
+
+    def note_timeout(self) -> None:
+        """A request to the host timed out: hung, if the host never answered anything."""
+        self.timeouts += 1
+        if not self.answered:
+            self._mark_hung()
+
+    @property
+    def hopeless(self) -> bool:
+        """Never answered, and more than one request timed out: retrying is waiting."""
+        return not self.answered and self.timeouts >= 2
+
+    def _mark_hung(self) -> None:
+        if not self.hung and not self.answered:
+            self.hung = True
+            if self._on_hung is not None:
+                self._on_hung(self.host)
+
+    def _until_suspect(self) -> float:
+        """Seconds until the oldest request in flight has waited `hang_after`."""
+        if self.answered or not self._waiting_since:
+            return math.inf
+        oldest = min(self._waiting_since.values())
+        return max(0.0, oldest + self._hang_after - anyio.current_time())
+
+    async def _acquire(self) -> bool:
+        """Wait for a slot (True), or skip it once the host turns out hung (False)."""
+        while not self.hung:
+            wait = self._until_suspect()
+            if wait <= 0:
+                self._mark_hung()
+                break
+            with anyio.move_on_after(wait):
+                await self._semaphore.acquire()
+                return True
+        return False
 
     async def _wait_turn(self) -> None:
         while True:
@@ -84,17 +151,25 @@ class HostSlot:
             await anyio.sleep(start - now)
 
     @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """Hold one of the host's request slots for one request."""
-        async with self._semaphore:
+    async def turn(self) -> AsyncIterator[bool]:
+        """Hold one of the host's request slots for one request; yields False when the
+        host is hung and the request goes without one."""
+        holds = await self._acquire()
+        token = object()
+        try:
             await self._wait_turn()
             self.in_flight += 1
             self.requests += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self._waiting_since[token] = anyio.current_time()
             try:
-                yield
+                yield holds
             finally:
                 self.in_flight -= 1
+                del self._waiting_since[token]
+        finally:
+            if holds:
+                self._semaphore.release()
 
     def back_off(self, retry_after: float | None, fallback: float | None) -> None:
         """The host said slow down: pause it (Retry-After, else `fallback`) and widen spacing.
@@ -119,8 +194,11 @@ class HostSlot:
 class HostPool:
     """The slots of every host seen in a run, plus the global in-flight limit."""
 
-    def __init__(self, settings: CheckSettings) -> None:
+    def __init__(
+        self, settings: CheckSettings, *, on_hung: Callable[[str], None] | None = None
+    ) -> None:
         self._settings = settings
+        self.on_hung = on_hung  # told when a host turns out hung (HostSlot)
         self._slots: dict[str, HostSlot] = {}
         self.global_limit = anyio.CapacityLimiter(max(1, settings.concurrency))
 
@@ -135,16 +213,37 @@ class HostPool:
                     override.concurrency if override.concurrency is not None else concurrency
                 )
                 interval = override.interval if override.interval is not None else interval
-            slot = HostSlot(host, concurrency, interval)
+            timeout = self._settings.timeout
+            if override is not None and override.timeout is not None:
+                timeout = override.timeout
+            slot = HostSlot(
+                host,
+                concurrency,
+                interval,
+                hang_after=max(HANG_MIN, HANG_FRACTION * timeout),
+                on_hung=self._tell_hung,
+            )
             self._slots[host] = slot
         return slot
 
+    def _tell_hung(self, host: str) -> None:
+        if self.on_hung is not None:
+            self.on_hung(host)
+
     @asynccontextmanager
     async def request(self, host: str) -> AsyncIterator[HostSlot]:
-        """The host's slot first, then the global limit: nobody waits holding another host."""
+        """The host's slot first, then the global limit: nobody waits holding another host.
+
+        A hung host's requests take neither (`HostSlot.hung`): they only wait, and would
+        otherwise hold the global limit for a whole timeout while live hosts queue behind.
+        """
         slot = self.slot(host)
-        async with slot.turn(), self.global_limit:
-            yield slot
+        async with slot.turn() as holds:
+            if not holds:
+                yield slot
+                return
+            async with self.global_limit:
+                yield slot
 
     def stats(self) -> dict[str, tuple[int, int]]:
         """host -> (requests sent, most in flight at once)."""

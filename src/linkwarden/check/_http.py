@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable
 from dataclasses import replace
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, urljoin, urlsplit
@@ -27,6 +28,7 @@ from ..config import CheckSettings
 from ..model import ErrorKind, Hop, LinkResult, Status, Via
 from ..urls import host_of, normalize
 from . import _walls as walls
+from ._body import ACCEPT_ENCODING, BodyDecodeError, drain, read_decoded
 from ._hosts import HostPool, Once, host_settings_for
 from ._retry import CONNECTION_KINDS, Failure, classify, with_retries
 from ._sentinel import Sentinel
@@ -43,6 +45,11 @@ from ._verdict import (
 )
 
 SUPPORTED_SCHEMES = ("http", "https")
+# A request's timeouts are retried only until TAIL_WINDOW timeouts after it started, and
+# only when at least MIN_RETRY_FRACTION of a timeout is left for the retry.
+TAIL_WINDOW = 1.5
+MIN_RETRY_FRACTION = 0.25
+TIMEOUT_KINDS = frozenset({"timeout", "connect_timeout"})
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -62,10 +69,66 @@ def make_client(transport: httpx.AsyncBaseTransport, settings: CheckSettings) ->
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en;q=1.0, *;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,  # what _body.py can undo, capped
         },
         timeout=httpx.Timeout(settings.timeout, pool=None),
         trust_env=False,
     )
+
+
+# httpx refuses longer URLs; servers mostly stop at 8 KiB anyway.
+MAX_URL_LENGTH = 65_536
+
+
+def url_problem(url: str) -> tuple[Status, str] | None:
+    """Why `url` cannot be requested at all, and the status that says so; None when it can.
+
+    Too long: `skipped`, with the reason. Anything httpx cannot parse (a bad port, an IPv4
+    address written `127.000.000.001`, a malformed A-label such as `xn--`): `error`. An
+    A-label outside IDNA 2008 (the emoji domain `xn--ls8h.la`) is requested as written.
+    """
+    if len(url) > MAX_URL_LENGTH:
+        return Status.SKIPPED, f"URL of {len(url):,} characters: longer than 64 KiB, not checked"
+    try:
+        host = httpx.URL(url).raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        return Status.ERROR, f"invalid URL: {exc}"
+    for label in host.split("."):
+        if label[:4].lower() == "xn--" and not _punycode(label[4:]):
+            return Status.ERROR, f"invalid URL: {label!r} is not a valid A-label"
+    return None
+
+
+def _punycode(text: str) -> str:
+    """The Unicode a Punycode label stands for ("" when it stands for nothing valid)."""
+    try:
+        return text.encode("ascii").decode("punycode")
+    except UnicodeError:
+        return ""
+
+
+def redirect_target(current: str, location: str) -> tuple[str, Failure | None]:
+    """Where a redirect leads, or why it is not followed (a Failure for the link)."""
+    location = location.strip()
+    try:
+        target = urljoin(current, location)
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError as exc:
+        return location, Failure("invalid_url", f"redirect to an invalid URL ({exc})")
+    shown = target if len(target) <= 200 else target[:200] + "…"
+    if scheme not in SUPPORTED_SCHEMES:
+        return target, Failure("invalid_url", f"redirect to a {scheme or 'scheme-less'}: URL")
+    problem = url_problem(target)
+    if problem is not None:
+        return target, Failure("invalid_url", f"redirect to {shown}: {problem[1]}")
+    return target, None
+
+
+def _loop_key(url: str) -> str:
+    try:
+        return normalize(url)
+    except ValueError:
+        return url
 
 
 class UrlChecker:
@@ -74,6 +137,7 @@ class UrlChecker:
     def __init__(
         self,
         client: httpx.AsyncClient,
+        transport: httpx.AsyncBaseTransport,
         hosts: HostPool,
         settings: CheckSettings,
         *,
@@ -81,6 +145,10 @@ class UrlChecker:
         sentinel: Sentinel | None = None,
     ) -> None:
         self._client = client
+        # Requests go to the client's transport directly: httpx's client parses a
+        # redirect's Location into its next request even when not following it, and
+        # raises on a hostile one (`javascript:`); we read Location ourselves.
+        self._transport = transport
         self._hosts = hosts
         self._settings = settings
         self._base_wait = base_wait
@@ -118,19 +186,27 @@ class UrlChecker:
         return self._settings.timeout
 
     async def _send_once(
-        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool
+        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, timeout: float
     ) -> Fetched:
         host = host_of(url)
-        timeout = self._timeout_for(host)
+        # The Host header as it goes on the wire; given, httpx does not derive it from the
+        # decoded host (which refuses an A-label outside IDNA 2008, e.g. an emoji domain).
+        wire = {"Host": httpx.URL(url).netloc.decode("ascii")}
         request = self._client.build_request(
             method,
             url,
-            headers=self._headers_for(host),
+            headers={**wire, **self._headers_for(host)},
             timeout=httpx.Timeout(timeout, pool=None),
         )
         cookies.set_cookie_header(request)
         async with self._hosts.request(host) as slot:
-            response = await self._client.send(request, stream=True)
+            response = await self._transport.handle_async_request(request)
+            response.request = request
+            if response.status_code not in REDIRECT_STATUSES:
+                # A redirect (http:// upgraded to https://) says nothing about whether
+                # the host serves pages: it does not clear a hang.
+                slot.note_answer()
+            undecodable: str | None = None
             try:
                 body = b""
                 ctype = (
@@ -142,15 +218,20 @@ class UrlChecker:
                     and response.status_code not in REDIRECT_STATUSES
                     and not is_binary(ctype)
                 ):
-                    body = await self._read_capped(response)
+                    try:
+                        body = await read_decoded(response, self._settings.max_body)
+                    except BodyDecodeError as exc:
+                        undecodable = str(exc)
                 elif self._cheap_to_drain(method, response, ctype):
                     # Read the (empty or small) rest so the connection can be reused:
                     # closing a response mid-body closes its connection too.
-                    await self._read_capped(response)
+                    await drain(response, self._settings.max_body)
             finally:
                 await response.aclose()
         cookies.extract_cookies(response)
-        fetched = Fetched(url, method, response.status_code, response.headers, body)
+        fetched = Fetched(
+            url, method, response.status_code, response.headers, body, undecodable=undecodable
+        )
         if fetched.status in (429, 503):
             fallback = self._base_wait if fetched.status == 429 else None
             slot.back_off(fetched.retry_after, fallback)
@@ -166,46 +247,68 @@ class UrlChecker:
             return int(length) <= self._settings.max_body
         return not is_binary(ctype)  # unknown length: read at most max_body, then give up
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        limit = self._settings.max_body
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= limit:
-                break  # closing the stream now drops the rest unread
-        return b"".join(chunks)[:limit]
-
     async def _attempt(
-        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool
+        self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, timeout: float
     ) -> Fetched:
-        """One attempt, reported to the sentinel as soon as it ends (before any retry)."""
+        """One attempt, reported to the sentinel (and a timeout to the host's slot) as soon
+        as it ends, before any retry."""
         sentinel = self._sentinel
-        if sentinel is None:
-            return await self._send_once(method, url, cookies, read_body)
-        await sentinel.wait_clear()
+        if sentinel is not None:
+            await sentinel.wait_clear()
         try:
-            fetched = await self._send_once(method, url, cookies, read_body)
+            fetched = await self._send_once(method, url, cookies, read_body, timeout)
         except Exception as exc:
             try:
                 kind = classify(exc).kind
             except Exception:
                 kind = "bug"
-            await sentinel.attempt(connection_failed=kind in CONNECTION_KINDS, answered=False)
+            if kind in TIMEOUT_KINDS:
+                self._hosts.slot(host_of(url)).note_timeout()
+            if sentinel is not None:
+                failed = kind in CONNECTION_KINDS
+                await sentinel.attempt(connection_failed=failed, answered=False)
             raise
-        await sentinel.attempt(connection_failed=False, answered=True)
+        if sentinel is not None:
+            await sentinel.attempt(connection_failed=False, answered=True)
         return fetched
 
     async def _send(
         self, method: str, url: str, cookies: httpx.Cookies, read_body: bool, deadline: float
     ) -> Fetched:
+        """One request with its retries. A timeout is retried only within the request's
+        tail window (`TAIL_WINDOW` timeouts from its start, the retry's own timeout cut to
+        fit) and not for a host that never answers (`HostSlot.hopeless`): a URL that does
+        not answer costs about one timeout, not one per attempt (docs/checker.md)."""
+        host = host_of(url)
+        full = self._timeout_for(host)
+        window_end = anyio.current_time() + TAIL_WINDOW * full
+        timed_out = False
+
+        def attempt() -> Awaitable[Fetched]:
+            timeout = full
+            if timed_out:
+                timeout = max(0.1, min(full, window_end - anyio.current_time()))
+            return self._attempt(method, url, cookies, read_body, timeout)
+
+        def give_up(exc: BaseException) -> bool:
+            nonlocal timed_out
+            try:
+                kind = classify(exc).kind
+            except Exception:
+                return False
+            if kind not in TIMEOUT_KINDS:
+                return False
+            timed_out = True
+            left = window_end - anyio.current_time()
+            return self._hosts.slot(host).hopeless or left < full * MIN_RETRY_FRACTION
+
         return await with_retries(
-            lambda: self._attempt(method, url, cookies, read_body),
+            attempt,
             retries=self._settings.retries,
             base_wait=self._base_wait,
             max_retry_after=self._settings.max_retry_after,
             time_left=lambda: deadline - anyio.current_time(),
+            give_up=give_up,
         )
 
     # --- the redirect chain --------------------------------------------------------------
@@ -217,7 +320,7 @@ class UrlChecker:
         seen: set[tuple[str, int]] = set()
         current = url
         while True:
-            key = (normalize(current), len(cookies.jar))
+            key = (_loop_key(current), len(cookies.jar))
             if key in seen:
                 return Walk(
                     tuple(chain),
@@ -230,9 +333,10 @@ class UrlChecker:
             except Exception as exc:  # translated into a Failure value right here
                 return Walk(tuple(chain), current, failure=classify(exc))
             if answer.status in REDIRECT_STATUSES and answer.location:
-                target = urljoin(current, answer.location.strip())
-                if urlsplit(target).scheme.lower() not in SUPPORTED_SCHEMES:
-                    return Walk(tuple(chain), current, answer=answer)
+                target, bad = redirect_target(current, answer.location)
+                if bad is not None:  # a Location we will not follow: the link's error
+                    hop = Hop(current, answer.status, target)
+                    return Walk((*chain, hop), current, failure=bad)
                 chain.append(Hop(current, answer.status, target))
                 if len(chain) > self._settings.max_redirects:
                     return Walk(
@@ -263,11 +367,15 @@ class UrlChecker:
         """The verdict for one normalised URL. Never raises for a per-link failure."""
         started = time.perf_counter()
         checked_at = now_stamp()
-        scheme = urlsplit(url).scheme.lower()
+        scheme = url.partition(":")[0].lower() if ":" in url else ""
+        problem = url_problem(url)
         if scheme not in SUPPORTED_SCHEMES:
             result = LinkResult(
                 url, Status.SKIPPED, url, reason=f"unsupported scheme {scheme or '(none)'}:"
             )
+        elif problem is not None:
+            status, why = problem
+            result = LinkResult(url, status, url, reason=why, error_kind=ErrorKind.INVALID_URL)
         elif any(re.search(p, url) for p in self._settings.exclude):
             result = LinkResult(url, Status.SKIPPED, url, reason="excluded by check.exclude")
         else:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import certifi
-
 from ..errors import InputError
+from ._proxies import Proxies
+from ._trust import trust_context
 
 SOCKET_ERRORS_PERMANENT = {
     getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, n)
@@ -139,14 +139,30 @@ def parse_connect_to(spec: str) -> ConnectRule:
     )
 
 
+def _existing(value: str | Path | None, what: str, *, directory: bool = False) -> Path | None:
+    if not value:
+        return None
+    path = Path(value)
+    if not (path.is_dir() if directory else path.is_file()):
+        raise InputError(f"{what} not found", path=str(path))
+    return path
+
+
 @dataclass(frozen=True)
 class NetworkOptions:
-    """How to reach hosts: curl-style mappings, the CA bundle, and the private-address guard."""
+    """How to reach hosts: curl-style mappings, trust, proxies, and the private-address guard.
+
+    `cacert` is `--cacert`; `ca_file`/`ca_dir` are SSL_CERT_FILE/SSL_CERT_DIR; all add to
+    the system store (`_trust.py`). `proxies` come from the environment (`_proxies.py`).
+    """
 
     resolve: tuple[ResolveRule, ...] = ()
     connect_to: tuple[ConnectRule, ...] = ()
     cacert: Path | None = None
     allow_private: bool = False
+    ca_file: Path | None = None
+    ca_dir: Path | None = None
+    proxies: Proxies = field(default_factory=Proxies)
 
     @classmethod
     def from_flags(
@@ -156,16 +172,19 @@ class NetworkOptions:
         connect_to: Sequence[str] = (),
         cacert: str | Path | None = None,
         allow_private: bool = False,
+        env: Mapping[str, str] | None = None,
     ) -> NetworkOptions:
-        """Parse command-line values; a malformed one is an InputError (exit 2)."""
-        path = Path(cacert) if cacert else None
-        if path is not None and not path.is_file():
-            raise InputError("CA bundle not found", path=str(path))
+        """Parse command-line values and the environment cli.py read (`env`: SSL_CERT_FILE,
+        SSL_CERT_DIR, the proxy variables); a malformed value is an InputError (exit 2)."""
+        env = env or {}
         return cls(
             resolve=tuple(parse_resolve(s) for s in resolve),
             connect_to=tuple(parse_connect_to(s) for s in connect_to),
-            cacert=path,
+            cacert=_existing(cacert, "CA bundle"),
             allow_private=allow_private,
+            ca_file=_existing(env.get("SSL_CERT_FILE"), "SSL_CERT_FILE"),
+            ca_dir=_existing(env.get("SSL_CERT_DIR"), "SSL_CERT_DIR", directory=True),
+            proxies=Proxies.from_env(env),
         )
 
     @property
@@ -191,12 +210,16 @@ class NetworkOptions:
                 return host, port, rrule.addresses, True
         return host, port, None, mapped
 
-    def allowed(self, host: str, addresses: Sequence[str], *, mapped: bool) -> tuple[str, ...]:
+    def allowed(
+        self, host: str, addresses: Sequence[str], *, mapped: bool, port: int | None = None
+    ) -> tuple[str, ...]:
         """The addresses the guard lets us connect to for `host`; TargetRefused when none.
 
-        `mapped`: the host was named by --resolve/--connect-to, which counts as permission.
+        `mapped`: the host was named by --resolve/--connect-to, which counts as permission;
+        so does being a configured proxy (`host`:`port`).
         """
-        if self.allow_private or mapped:
+        proxy = (host.lower(), port) in self.proxies.endpoints
+        if self.allow_private or mapped or proxy:
             return tuple(addresses)
         reasons = {a: forbidden_reason(a) for a in addresses}
         allowed = tuple(a for a in addresses if reasons[a] is None)
@@ -218,14 +241,32 @@ class NetworkOptions:
             addresses = (target,)
         else:
             addresses = resolve_blocking(target, target_port)
-        return self.allowed(host, addresses, mapped=mapped), target_port
+        return self.allowed(host, addresses, mapped=mapped, port=port), target_port
+
+    def proxy_for(self, scheme: str, host: str, port: int) -> str | None:
+        """The proxy a request goes through, or None. A host mapped by --resolve or
+        --connect-to goes where the mapping says, never through a proxy."""
+        if self.route(host, port)[3]:
+            return None
+        return self.proxies.for_url(scheme, host, port)
+
+    def guard_proxied(self, host: str, addresses: Sequence[str]) -> None:
+        """The guard for a target reached through a proxy: `addresses` are what our own
+        DNS says (empty when it cannot tell: the proxy resolves the name, and the guard
+        can only refuse what it can see)."""
+        if is_ip(host.strip("[]")):
+            addresses = (host.strip("[]"),)
+        if addresses:
+            self.allowed(host, addresses, mapped=False)
 
     def ssl_context(self) -> ssl.SSLContext:
-        """Certificates are checked against the URL's host; `--cacert` replaces the trust store."""
+        """Certificates are checked against the URL's host, trusting the system store plus
+        SSL_CERT_FILE, SSL_CERT_DIR and `--cacert` (`_trust.py`)."""
         try:
-            return ssl.create_default_context(cafile=str(self.cacert or certifi.where()))
+            return trust_context(self.cacert, self.ca_file, self.ca_dir)
         except (OSError, ssl.SSLError) as exc:
-            raise InputError(f"cannot use CA bundle: {exc}", path=str(self.cacert)) from None
+            where = self.cacert or self.ca_file or self.ca_dir
+            raise InputError(f"cannot use CA bundle: {exc}", path=str(where)) from None
 
 
 def forbidden_reason(address: str) -> str | None:

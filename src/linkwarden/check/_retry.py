@@ -94,6 +94,9 @@ def classify(exc: BaseException) -> Failure:
         return Failure("unsupported", text)
     if isinstance(exc, httpx.HTTPError | httpcore.NetworkError | OSError):
         return Failure("network", text)
+    if isinstance(exc, httpx.InvalidURL | UnicodeError | ValueError):
+        # A URL httpx cannot request (bad port, bad IPv4, IDNA): the link's own fault.
+        return Failure("invalid_url", f"invalid URL: {text}")
     raise exc  # a bug, not a network failure: let it surface
 
 
@@ -142,6 +145,20 @@ class _RetryAfterTooLong(tenacity.stop.stop_base):
         return retry_after is not None and retry_after > self._cap
 
 
+class _GiveUp(tenacity.stop.stop_base):
+    """Stop when the caller says a failure is not worth another attempt."""
+
+    def __init__(self, give_up: Callable[[BaseException], bool]) -> None:
+        self._give_up = give_up
+
+    def __call__(self, state: tenacity.RetryCallState) -> bool:
+        outcome = state.outcome
+        if outcome is None or not outcome.failed:
+            return False
+        exc = outcome.exception()
+        return exc is not None and self._give_up(exc)
+
+
 def _last_outcome(state: tenacity.RetryCallState) -> object:
     assert state.outcome is not None
     return state.outcome.result()  # re-raises the last exception, or returns the last answer
@@ -154,8 +171,12 @@ async def with_retries(
     base_wait: float,
     max_retry_after: float,
     time_left: Callable[[], float],
+    give_up: Callable[[BaseException], bool] | None = None,
 ) -> A:
-    """Run `attempt` under the policy; return its last answer or raise its last exception."""
+    """Run `attempt` under the policy; return its last answer or raise its last exception.
+
+    `give_up(exc)`: True ends the retries after that failure (the caller knows more).
+    """
     retrying = tenacity.AsyncRetrying(
         retry=_should_retry,
         wait=_Wait(base_wait, max(base_wait * 8, 1.0)),
@@ -163,6 +184,7 @@ async def with_retries(
             tenacity.stop_after_attempt(retries + 1)
             | _RetryAfterTooLong(max_retry_after)
             | tenacity.stop_before_delay(max(0.0, time_left()))
+            | _GiveUp(give_up or (lambda exc: False))
         ),
         sleep=anyio.sleep,
         retry_error_callback=_last_outcome,

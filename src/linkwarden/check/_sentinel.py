@@ -22,7 +22,9 @@ from ._retry import CONNECTION_KINDS
 
 FIRST_ATTEMPTS = 10  # the first this-many attempts all failing to connect trigger a probe
 STREAK = 20  # this many consecutive connection failures later in the run trigger a probe
-END_OF_RUN_MIN = 3  # at the end: at least this many failures and not one answer
+# At the end of a pass: this many connection failures with no answer at all (and nothing
+# else) ask the canaries. One: a PR that adds two links, offline, must not fail the PR.
+END_OF_RUN_MIN = 1
 CANARY_TIMEOUT = 3.0  # seconds for one canary probe, connection and answer included
 
 
@@ -91,8 +93,15 @@ class Sentinel:
         )
 
     async def finish(self) -> None:
-        """At the end of a run: a handful of attempts, all unable to connect, is suspicious."""
-        if self.down is None and self.answers == 0 and self.failures >= END_OF_RUN_MIN:
+        """At the end of a pass: if every attempt failed to connect or resolve (one or ten
+        thousand), ask the canaries before believing the links are dead."""
+        every_one_failed = self.failures == self.attempts
+        if (
+            self.down is None
+            and self.answers == 0
+            and self.failures >= END_OF_RUN_MIN
+            and every_one_failed
+        ):
             await self.verify(f"all {self.failures} request attempts could not connect", force=True)
 
     async def verify(self, why: str, *, force: bool = False) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import httpcore
 import httpx
@@ -65,10 +67,14 @@ class _Body(httpx.AsyncByteStream):
 
 
 class OriginPool(httpx.AsyncBaseTransport):
-    """One origin's connections: an httpcore pool whose sockets come from our backend."""
+    """One origin's connections: an httpcore pool whose sockets come from our backend
+    (direct, or tunnelled through a proxy: `proxied`)."""
 
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+    def __init__(
+        self, pool: httpcore.AsyncConnectionPool | httpcore.AsyncHTTPProxy, *, proxied: bool = False
+    ) -> None:
         self._pool = pool
+        self.proxied = proxied
 
     def idle(self) -> bool:
         return all(c.is_idle() or c.is_closed() for c in self._pool.connections)
@@ -119,6 +125,7 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
         http2: bool = False,
         connect_gate: ConnectGate | None = None,
     ) -> None:
+        self._options = options
         self._context = options.ssl_context()
         self._http2 = http2
         # One backend for the run: one DNS cache, one gate for connection set-ups.
@@ -128,18 +135,27 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
         self._expiry = keepalive_expiry
         self._pools: OrderedDict[tuple[str, str, int | None], OriginPool] = OrderedDict()
 
-    def _new_pool(self) -> OriginPool:
-        return OriginPool(
-            httpcore.AsyncConnectionPool(
-                ssl_context=self._context,
-                max_connections=None,  # the host slots bound what is in flight
-                max_keepalive_connections=self._keepalive,
-                keepalive_expiry=self._expiry,
-                http1=True,
-                http2=self._http2,
-                network_backend=self._backend,
-            )
+    def _new_pool(self, scheme: str, host: str, port: int) -> OriginPool:
+        common: dict[str, Any] = {
+            "ssl_context": self._context,
+            "max_connections": None,  # the host slots bound what is in flight
+            "max_keepalive_connections": self._keepalive,
+            "keepalive_expiry": self._expiry,
+            "http1": True,
+            "http2": self._http2,
+            "network_backend": self._backend,
+        }
+        proxy = self._options.proxy_for(scheme, host, port)
+        if proxy is None:
+            return OriginPool(httpcore.AsyncConnectionPool(**common))
+        parts = urlsplit(proxy)
+        auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        tls_to_proxy = self._context if parts.scheme == "https" else None
+        pool = httpcore.AsyncHTTPProxy(
+            proxy_url=bare, proxy_auth=auth, proxy_ssl_context=tls_to_proxy, **common
         )
+        return OriginPool(pool, proxied=True)
 
     async def _evict(self) -> None:
         if len(self._pools) <= self._max_origins:
@@ -153,13 +169,20 @@ class PerOriginTransport(httpx.AsyncBaseTransport):
                 await transport.aclose()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.url.scheme, request.url.host, request.url.port)
+        url = request.url
+        # The host as it goes on the wire (an A-label stays one: `url.host` would decode
+        # it and refuse names outside IDNA 2008, such as emoji domains, that DNS serves).
+        host = url.raw_host.decode("ascii").strip("[]")
+        key = (url.scheme, host, url.port)
         transport = self._pools.get(key)
         if transport is None:
-            transport = self._pools[key] = self._new_pool()
+            port = url.port or (443 if url.scheme == "https" else 80)
+            transport = self._pools[key] = self._new_pool(url.scheme, host, port)
             await self._evict()
         else:
             self._pools.move_to_end(key)
+        if transport.proxied:  # the proxy connects for us: guard the target here
+            await self._backend.guard_proxied(host, url.port or 443)
         return await transport.handle_async_request(request)
 
     async def aclose(self) -> None:

@@ -37,6 +37,7 @@ class Fetched:
     status: int
     headers: httpx.Headers
     body: bytes = b""
+    undecodable: str | None = None  # why the body could not be decoded (`_body.py`)
 
     @property
     def content_type(self) -> str | None:
@@ -230,6 +231,13 @@ def verdict(url: str, walk: Walk) -> LinkResult:
         title=title,
     )
     status = answer.status
+    if answer.undecodable is not None and 200 <= status < 300:
+        return replace(
+            result,
+            status=Status.ERROR,
+            reason=f"HTTP {status} with a body that cannot be decoded: {answer.undecodable}",
+            error_kind=ErrorKind.DECODING,
+        )
     wall = _wall_reason(answer, title)
     if wall is not None:
         return replace(result, status=Status.BLOCKED, reason=wall, error_kind=ErrorKind.BOT_WALL)

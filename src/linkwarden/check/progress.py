@@ -35,9 +35,12 @@ class RichProgress:
         )
         self._task = self._progress.add_task("check", total=0, failed=0)
         self._failed = 0
+        self._total = 0
 
     def start(self, total: int) -> None:
-        self._progress.update(self._task, total=total)
+        """Add a pass's URLs to the total (the bar starts with the first)."""
+        self._total += total
+        self._progress.update(self._task, total=self._total)
         self._progress.start()
 
     def advance(self, result: LinkResult) -> None:
@@ -45,7 +48,7 @@ class RichProgress:
             self._failed += 1
         self._progress.update(self._task, advance=1, failed=self._failed)
 
-    def finish(self) -> None:
+    def finish(self, *, completed: bool = True) -> None:
         self._progress.stop()
 
 
@@ -67,8 +70,10 @@ class PlainProgress:
         return f"linkwarden check: {self._done}/{self._total} checked in {elapsed:.0f}s ({counts})"
 
     def start(self, total: int) -> None:
-        self._total = total
-        self._started = self._last = time.monotonic()
+        """Add a pass's URLs to the total; the first pass starts the clock."""
+        if self._total == 0 and self._done == 0:
+            self._started = self._last = time.monotonic()
+        self._total += total
         print(f"linkwarden check: {total} URL(s) to check", file=self._stream, flush=True)
 
     def advance(self, result: LinkResult) -> None:
@@ -79,5 +84,6 @@ class PlainProgress:
             self._last = now
             print(self._line(), file=self._stream, flush=True)
 
-    def finish(self) -> None:
-        print(self._line(), file=self._stream, flush=True)
+    def finish(self, *, completed: bool = True) -> None:
+        if completed:  # a stopped run (network down) has no tally worth printing
+            print(self._line(), file=self._stream, flush=True)

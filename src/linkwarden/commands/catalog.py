@@ -196,14 +196,10 @@ def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
 def _fresh(
     lists: Sequence[ExtractedList], settings: Settings, args: argparse.Namespace
 ) -> tuple[dict[str, LinkResult], Enrichment, tuple[str, ...]]:
-    from ..check import NetworkOptions
     from ..enrich import enrich
+    from .check import network_options
 
-    network = NetworkOptions.from_flags(
-        resolve=getattr(args, "resolve", None) or (),
-        connect_to=getattr(args, "connect_to", None) or (),
-        cacert=getattr(args, "cacert", None),
-    )
+    network = network_options(args, settings.check)
     env = getattr(args, "env", None) or {}
     token = getattr(args, "github_token", None) or env.get("GITHUB_TOKEN") or None
 

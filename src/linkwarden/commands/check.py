@@ -70,6 +70,7 @@ def network_options(args: argparse.Namespace, check: CheckSettings) -> NetworkOp
         connect_to=getattr(args, "connect_to", None) or (),
         cacert=getattr(args, "cacert", None),
         allow_private=check.allow_private,
+        env=getattr(args, "env", None),  # SSL_CERT_FILE/DIR and the proxies, as cli.py read them
     )
 
 
@@ -231,9 +232,9 @@ class WarmUp:
         if self._inner is not None:
             self._inner.advance(result)
 
-    def finish(self) -> None:
+    def finish(self, *, completed: bool = True) -> None:
         if self._inner is not None:
-            self._inner.finish()
+            self._inner.finish(completed=completed)
 
 
 @contextmanager
@@ -392,10 +393,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # enrichment (docs/enrichment.md): the arXiv/GitHub APIs verify their links while
         # the HTTP checks run for the rest; API results override HTTP checks for those URLs.
         warm_up = WarmUp(progress)
-        with frozen_heap():
-            checked, enrichment = check_and_enrich_links(
-                lists, todo, settings, network, warm_up, args, everything=pr is None
-            )
+        try:
+            with frozen_heap():
+                checked, enrichment = check_and_enrich_links(
+                    lists, todo, settings, network, warm_up, args, everything=pr is None
+                )
+        except NetworkUnavailable:
+            warm_up.finish(completed=False)
+            raise
+        warm_up.finish()
         warm_up.join()
         results = {**(pr.reused_results() if pr else {}), **reused, **checked}
         if not getattr(args, "no_enrich", False):

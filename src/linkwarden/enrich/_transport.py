@@ -27,7 +27,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool
 
-from ..check import NameNotResolved, NetworkOptions, TargetRefused
+from ..check import NameNotResolved, NetworkOptions, TargetRefused, resolve_blocking
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -60,10 +60,7 @@ class RoutedAdapter(HTTPAdapter):
         )
         scheme, host = host_params["scheme"], host_params["host"]
         port = host_params["port"] or _DEFAULT_PORTS.get(scheme, 443)
-        try:
-            addresses, to_port = self._network.connect_addresses(host, port)
-        except (TargetRefused, NameNotResolved) as exc:
-            raise requests.ConnectionError(str(exc), request=request) from exc
+        proxy = self._network.proxy_for(scheme, host, port)
         kwargs: dict[str, Any] = dict(pool_kwargs)
         if scheme == "https":
             # Our trust store, and TLS for the URL's host whatever address we connect to.
@@ -73,6 +70,17 @@ class RoutedAdapter(HTTPAdapter):
                 "assert_hostname": host,
                 "cert_reqs": "CERT_REQUIRED",
             }
+        try:
+            if proxy is not None:  # the proxy connects for us: guard what we can see
+                self._network.guard_proxied(host, _addresses_or_none(host, port))
+                manager = self.proxy_manager_for(proxy)
+                proxied: HTTPConnectionPool = manager.connection_from_host(
+                    host, port, scheme=scheme, pool_kwargs=kwargs
+                )
+                return proxied
+            addresses, to_port = self._network.connect_addresses(host, port)
+        except (TargetRefused, NameNotResolved) as exc:
+            raise requests.ConnectionError(str(exc), request=request) from exc
         pool: HTTPConnectionPool = self.poolmanager.connection_from_host(
             addresses[0], to_port, scheme=scheme, pool_kwargs=kwargs
         )
@@ -101,14 +109,26 @@ class RoutedAdapter(HTTPAdapter):
         cert: Any = None,
         proxies: Any = None,
     ) -> requests.Response:
+        # Proxies come from our settings (cli.py read the environment), not requests'.
+        parts = urlsplit(request.url or "")
+        scheme = parts.scheme.lower()
+        port = parts.port or _DEFAULT_PORTS.get(scheme, 443)
+        proxy = self._network.proxy_for(scheme, parts.hostname or "", port)
         return super().send(
             request,
             stream=stream,
             timeout=timeout if timeout is not None else self._timeout,
             verify=verify,
             cert=cert,
-            proxies=proxies,
+            proxies={scheme: proxy} if proxy else {},
         )
+
+
+def _addresses_or_none(host: str, port: int) -> tuple[str, ...]:
+    try:
+        return resolve_blocking(host, port)
+    except NameNotResolved:
+        return ()  # the proxy resolves it
 
 
 def mount(s: requests.Session, adapter: RoutedAdapter) -> requests.Session:

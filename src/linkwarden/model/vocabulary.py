@@ -182,6 +182,8 @@ class ErrorKind(str, enum.Enum):
     GUARD = "guard"  # refused by our private-address guard
     REDIRECT_LOOP = "redirect_loop"
     TOO_MANY_REDIRECTS = "too_many_redirects"
+    INVALID_URL = "invalid_url"  # the URL (or a redirect's Location) cannot be requested
+    DECODING = "decoding"  # the body's Content-Encoding cannot be undone
     # an HTTP answer that says the link is not healthy
     HTTP = "http"  # 404, 410 and other definitive statuses
     HTTP_4XX = "http_4xx"

@@ -20,14 +20,21 @@ from .registry import archived_copy
 
 
 def _observed(result: LinkResult) -> str:
-    """A short account of what the checker saw: "HTTP 404", "dns: no such host"."""
+    """A short account of what the checker saw: "HTTP 404", "dns, cannot resolve x.org".
+
+    Each fact once: the status when the reason does not already give it, the error kind
+    when nothing else names it (a 404's reason is "HTTP 404", its kind "http").
+    """
+    reason = result.reason or ""
     parts: list[str] = []
-    if result.http_status is not None:
+    if result.http_status is not None and f"HTTP {result.http_status}" not in reason:
         parts.append(f"HTTP {result.http_status}")
-    if result.error_kind and result.error_kind not in " ".join(parts):
-        parts.append(str(result.error_kind))
-    if result.reason:
-        parts.append(result.reason)
+    kind = str(result.error_kind or "")
+    said = " ".join([*parts, reason]).lower()
+    if kind and kind not in said and kind.replace("_", " ") not in said:
+        parts.append(kind)
+    if reason:
+        parts.append(reason)
     return ", ".join(parts) if parts else str(result.status)
 
 
