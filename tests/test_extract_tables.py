@@ -4,7 +4,8 @@
 `table` token per table (rows in `meta["rows"]`) instead of three tokens per cell. It must
 accept exactly the same tables, with the same cells, and leave every other block as it was:
 these tests parse tricky tables, the five bundled lists and shuffled pieces of them with
-both parsers and compare the results.
+both parsers and compare the results. The same comparison holds the first-character guards
+our parser puts on the other block rules (`BLOCK_STARTS`).
 """
 
 from __future__ import annotations
@@ -108,6 +109,29 @@ def test_tricky_cases_hold_tables() -> None:
     has_table = [any(b[0] == "table" for b in our_blocks(text)) for text in TRICKY]
     assert sum(has_table) >= 20
     assert not all(has_table)
+
+
+# Lines on the edge of `_markdown`'s first-character guards: each block rule is skipped
+# for a line whose first character (after its indent) cannot start that block.
+BLOCK_STARTS = [
+    "para\n   - indented item\n    - four spaces: continuation\n",
+    "- a\n-b\n+ c\n* d\n1. e\n1) f\n10. g\n1234567890. too long\n",
+    "text\n2. not 1 does not interrupt\n1. does\n",
+    "***\n---\n___\n- - -\n* * *\npara\n---\n",  # rules and a setext heading
+    "```\ncode\n```\n~~~\ntilde\n~~~\n``\nnot a fence\n",
+    "> quote\n>no space\n  > indented\nlazy\n",
+    "#heading without space\n# heading\n  ## indented\n####### seven\n",
+    "<div>\nhtml\n</div>\n<!-- c -->\n< not html\n  <p>indented</p>\n",
+    "[ref]: https://e.org/a\n[not a ref\n  [r2]: /b 'title'\n[x]\n",
+    "para\n    \n\t\n   \nnext\n",  # lines with nothing after the indent
+    "- item\n\n      code in item\n  > quote in item\n  # heading in item\n  ```\n  f\n  ```\n",
+    "1. a\n   1. b\n      - c\n        > d\n          ***\n",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_STARTS)
+def test_block_starts_parse_as_markdown_it_parses_them(text: str) -> None:
+    assert our_blocks(text) == stock_blocks(text)
 
 
 def test_padded_cells_are_capped_as_markdown_it_caps_them() -> None:

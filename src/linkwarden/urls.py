@@ -93,7 +93,16 @@ def host_of(url: str) -> str:
 
 def host_matches(host: str, suffixes: tuple[str, ...] | frozenset[str]) -> bool:
     """True when `host` is one of `suffixes` or a subdomain of one."""
-    return any(host == s or host.endswith("." + s) for s in suffixes)
+    # `host`, then each domain above it (`a.b.c` -> `b.c` -> `c`): one membership test
+    # per dot of the host (a set lookup when `suffixes` is a frozenset) instead of an
+    # `endswith` per suffix; extraction asks for every link.
+    while True:
+        if host in suffixes:
+            return True
+        dot = host.find(".")
+        if dot < 0:
+            return False
+        host = host[dot + 1 :]
 
 
 def unwrap_redirect(url: str) -> tuple[str, str | None]:

@@ -19,8 +19,14 @@ _HTML_ANCHOR = re.compile(
 _KEPT_CATEGORIES = ("L", "N", "M")
 
 
+# What an ASCII heading loses: any character that is no letter, digit, space, `-` or `_`.
+_ASCII_DROPPED = re.compile(r"[^a-z0-9 _-]")
+
+
 def slug(text: str) -> str:
     """GitHub's anchor for a heading's rendered text (before repeats are numbered)."""
+    if text.isascii():  # the letters and digits are [a-z0-9] once lower-cased
+        return _ASCII_DROPPED.sub("", text.strip().lower()).replace(" ", "-")
     out: list[str] = []
     for ch in text.strip().lower():
         if ch == " ":

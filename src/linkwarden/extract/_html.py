@@ -30,7 +30,6 @@ _ROW_END = re.compile(r"</tr\s*>|</table\s*>", re.IGNORECASE)
 _CELL = re.compile(r"<t([dh])\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>|</tr\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 # The attribute that carries a tag's URL, in order of preference, and the flag a fallback earns.
 URL_ATTRIBUTES: dict[str, tuple[tuple[str, LinkFlag | None], ...]] = {
@@ -48,7 +47,12 @@ def blank_comments(text: str) -> str:
     """`text` with every HTML comment replaced by spaces (newlines kept)."""
     if "<!--" not in text:
         return text
-    return _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text)
+    return _COMMENT.sub(_blanked, text)
+
+
+def _blanked(m: re.Match[str]) -> str:
+    # one run of spaces per line of the comment, rather than a substitution per character
+    return "\n".join(" " * len(part) for part in m.group(0).split("\n"))
 
 
 def _soup(markup: str) -> BeautifulSoup:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -32,9 +33,8 @@ _SKIP_SCHEMES: dict[str, str] = {
     "about:": "about: URL",
 }
 # Only URLs naming a redirect wrapper's host are worth parsing for one (urls.REDIRECT_WRAPPERS).
-_MAY_WRAP = re.compile(
-    "|".join(re.escape(host.split(".")[-2]) for host in urls.REDIRECT_WRAPPERS), re.IGNORECASE
-)
+_WRAPPER_NAMES = tuple(host.split(".")[-2] for host in urls.REDIRECT_WRAPPERS)
+_MAY_WRAP = re.compile("|".join(re.escape(name) for name in _WRAPPER_NAMES), re.IGNORECASE)
 _NO_HOST = re.compile(r"^https?:(?!//[^/?#\s])", re.IGNORECASE)
 # An http(s) URL with an ASCII host and no brackets, spaces or non-ASCII characters.
 _PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9][!-Z\\^-~]*")
@@ -167,7 +167,7 @@ class BlockReader:
         self, raw: RawLink, written: str, line: int, column: int, text: str
     ) -> Pending | None:
         url = raw.url.strip()
-        if _PLAIN_HTTP.fullmatch(url) is not None and _MAY_WRAP.search(url) is None:
+        if _PLAIN_HTTP.fullmatch(url) is not None and not _may_wrap_ascii(url):
             # The common case: none of the checks below can apply.
             return Pending(
                 written, url, text, line, column, _SYNTAX[raw.kind],
@@ -278,7 +278,7 @@ class BlockReader:
                 wraps_image=link.wraps_image,
                 relative=LinkFlag.RELATIVE in link.flags,
                 cited=link.entry in cited,
-                papers_here=papers_in(link.scope) if link.title else True,
+                papers_here=partial(papers_in, link.scope) if link.title else None,
                 in_entry=link.entry is not None,
             )
             # positional: Link(url, raw, text, role, list_name, path, line, entry, column,
@@ -295,6 +295,16 @@ class BlockReader:
         return entries, links, skipped
 
 
+def _may_wrap_ascii(url: str) -> bool:
+    """`_MAY_WRAP.search(url)` for an ASCII URL, as substring tests (several times faster
+    than the case-insensitive alternation, once per link)."""
+    lowered = url.lower()
+    for name in _WRAPPER_NAMES:  # noqa: SIM110 - a loop: half the cost of any(generator)
+        if name in lowered:
+            return True
+    return False
+
+
 def _badge_repo(url: str) -> str | None:
     try:
         return urls.badge_repo(url)
@@ -304,8 +314,26 @@ def _badge_repo(url: str) -> str | None:
 
 def _title_votes(pending: list[Pending]) -> Callable[[object], bool]:
     """Whether the linked titles around a link are mostly papers, by scope (a table, or a
-    section), falling back to the whole list where a scope has too few to tell."""
+    section), falling back to the whole list where a scope has too few to tell. The votes
+    are counted on the first question: a list whose titles are all cited with a venue, or
+    typed by their column or section, never asks (`decide` settles those first), and
+    counting costs a URL parse per title."""
     tally: dict[object, list[int]] = {}
+    overall: list[bool] = []  # empty until counted
+
+    def papers_in(scope: object) -> bool:
+        if not overall:
+            overall.append(_count_title_votes(pending, tally))
+        papers, others = tally.get(scope, (0, 0))
+        if papers + others < _MIN_VOTES:
+            return overall[0]
+        return papers >= others
+
+    return papers_in
+
+
+def _count_title_votes(pending: list[Pending], tally: dict[object, list[int]]) -> bool:
+    """Fill `tally` (scope -> [papers, others]); whether the whole list's are mostly papers."""
     total = [0, 0]
     for link in pending:
         if not link.title or link.image or link.entry is None:
@@ -317,15 +345,7 @@ def _title_votes(pending: list[Pending]) -> Callable[[object], bool]:
         counts = tally.setdefault(link.scope, [0, 0])
         counts[paper] += 1
         total[paper] += 1
-    overall = total[0] >= total[1]
-
-    def papers_in(scope: object) -> bool:
-        papers, others = tally.get(scope, (0, 0))
-        if papers + others < _MIN_VOTES:
-            return overall
-        return papers >= others
-
-    return papers_in
+    return total[0] >= total[1]
 
 
 def _label_before(content: str, start: int) -> str:

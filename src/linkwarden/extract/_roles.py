@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from .. import urls
@@ -119,13 +120,17 @@ _BADGE_HOST_SET = frozenset(_BADGE_HOSTS)
 _VIDEO_HOST_SET = frozenset(_VIDEO_HOSTS)
 
 
+_PARENTHESISED = re.compile(r"\(.*?\)|\(.*$")
+_NOT_KEY = re.compile(r"[^a-z0-9/ ]+")
+
+
 @lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """'[`Download link`]' -> 'download link'; 'code(coming soon)' -> 'code'."""
     lowered = text.lower()
     if "(" in lowered:
-        lowered = re.sub(r"\(.*?\)|\(.*$", " ", lowered)
-    lowered = re.sub(r"[^a-z0-9/ ]+", " ", lowered)
+        lowered = _PARENTHESISED.sub(" ", lowered)
+    lowered = _NOT_KEY.sub(" ", lowered)
     return " ".join(lowered.split())
 
 
@@ -164,20 +169,9 @@ def _host(url: str) -> str:
     return m.group(1).lower().rstrip(".") if m else ""
 
 
-def _host_in(host: str, hosts: frozenset[str]) -> bool:
-    """`urls.host_matches` for a set: the host or any parent domain of it is in `hosts`."""
-    while True:
-        if host in hosts:
-            return True
-        dot = host.find(".")
-        if dot < 0:
-            return False
-        host = host[dot + 1 :]
-
-
 def is_badge_image(url: str) -> bool:
     host = _host(url)
-    if _host_in(host, _BADGE_HOST_SET):
+    if urls.host_matches(host, _BADGE_HOST_SET):
         return True
     path = url.lower().rsplit("?", 1)[0]
     return path.endswith(("badge.svg", "/badge")) or "/badge/" in path
@@ -186,7 +180,7 @@ def is_badge_image(url: str) -> bool:
 def host_role(url: str) -> Role | None:
     """Hosts that are always one kind of thing."""
     host = _host(url)
-    if _host_in(host, _VIDEO_HOST_SET):
+    if urls.host_matches(host, _VIDEO_HOST_SET):
         return Role.VIDEO
     if host.endswith(".hf.space") or (host == "huggingface.co" and "/spaces/" in url):
         return Role.DEMO
@@ -237,7 +231,7 @@ def decide(
     wraps_image: bool = False,
     relative: bool = False,
     cited: bool = False,
-    papers_here: bool = True,
+    papers_here: Callable[[], bool] | None = None,
     in_entry: bool = False,
 ) -> tuple[Role, RoleSource]:
     """The role of one link and what decided it. The evidence, strongest first: the link's
@@ -245,17 +239,20 @@ def decide(
     thing, the column `header`, the `section` kind (or a title column's kind), and for an
     entry's linked `title`: the entry cited with a venue (`cited`: the list says it is a
     paper), else the host, else what the other linked titles around it are
-    (`papers_here`: mostly papers). `nested_item`: a researcher's sub-item; `wraps_image`:
-    the link's text is only an image; `relative`: a path, not a URL; `in_entry`: the link
-    belongs to an entry (an icon there is a badge)."""
+    (`papers_here()`: mostly papers; None: papers; asked only when it decides, as
+    counting those votes parses every title's URL). `nested_item`: a researcher's
+    sub-item; `wraps_image`: the link's text is only an image; `relative`: a path, not a
+    URL; `in_entry`: the link belongs to an entry (an icon there is a badge)."""
     if image:
         if is_badge_image(url) or (in_entry and is_icon(url)):
             return Role.BADGE, RoleSource.HOST
         return Role.OTHER, RoleSource.HOST
-    is_label, named = label_role(text) if text else (False, None)
+    key = label_key(text)  # "" for no text: no label
+    is_label = key in LABELS
+    named = LABELS[key] if is_label else None
     if named in (Role.PAPER, Role.CODE):
         return named, RoleSource.TEXT
-    if text and label_key(text) in OPEN_SOURCE_MARKS:
+    if key in OPEN_SOURCE_MARKS:
         # "[![Open-Source Software][OSS Icon]](url)": says the tool is open source, and
         # the link is where its source lives; not a "Code" label a host could contradict.
         return Role.CODE, RoleSource.POSITION
@@ -296,5 +293,9 @@ def decide(
     if title and not is_label:
         if cited:
             return Role.PAPER, RoleSource.CITATION
-        return _by_host(url, Role.PAPER if papers_here else Role.PROJECT, RoleSource.POSITION)
+        kind = host_kind(url)
+        if kind is not None:
+            return kind, RoleSource.HOST
+        papers = papers_here is None or papers_here()
+        return Role.PAPER if papers else Role.PROJECT, RoleSource.POSITION
     return _by_host(url, Role.OTHER, RoleSource.HOST)

@@ -113,8 +113,17 @@ def _tidy(text: str) -> str:
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
     if not text.isascii():
-        text = strip_symbols(text)
-    return " ".join(text.split())
+        return " ".join(strip_symbols(text).split())
+    if (
+        "  " in text or "\n" in text or "\t" in text or "\r" in text or "\x0b" in text
+        or "\x0c" in text or "\x1c" in text or "\x1d" in text or "\x1e" in text
+        or "\x1f" in text or text[:1] == " " or text[-1:] == " "
+    ):  # fmt: skip
+        return " ".join(text.split())
+    # ASCII with single spaces only (no other character str.split() splits at): already
+    # collapsed. Most long texts (a paragraph on one line) are; splitting them into words
+    # to join them again was the costliest line of the walk.
+    return text
 
 
 _tidy_short = lru_cache(maxsize=4096)(_tidy)
