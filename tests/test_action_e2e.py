@@ -172,7 +172,7 @@ class World:
             "GITHUB_EVENT_NAME": "pull_request" if event else "schedule",
             "GITHUB_EVENT_PATH": str(event_file),
             "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
-            "REQUESTS_CA_BUNDLE": self.sim.ca_pem_path,  # PyGithub's TLS to the fake API
+            "SSL_CERT_FILE": self.sim.ca_pem_path,  # the runner's CA: PyGithub trusts it too
         })  # fmt: skip
         env.update({name: _expand(str(value), context) for name, value in MAIN["env"].items()})
         done = subprocess.run(

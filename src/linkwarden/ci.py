@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .diff import RunDiff
 from .errors import LinkwardenError, StateError
@@ -28,6 +28,9 @@ from .model import Finding, Severity
 from .state.snapshot import Snapshot
 from .terminal import printable
 from .tracking import DEFAULT_API_URL, GitHubTarget
+
+if TYPE_CHECKING:
+    from .check import NetworkOptions
 
 DEAD_LINK_RULE = "dead-link"
 
@@ -159,17 +162,20 @@ def after_pr_run(
     env: Mapping[str, str],
     *,
     comment: bool,
-    cacert: Path | None,
+    network: NetworkOptions | None,
     err: TextIO,
 ) -> None:
     """The step outputs and, with `comment`, the one PR comment (never fails the job for a
-    read-only token: it says so instead)."""
+    read-only token: it says so instead). `network`: the run's trust, proxies and host
+    mappings, which the comment's API client follows too."""
     write_outputs(env, pr_run_counts(run.findings, run.introduced).as_outputs())
     if comment:
-        _comment(run, env, cacert, err)
+        _comment(run, env, network, err)
 
 
-def _comment(run: PrRun, env: Mapping[str, str], cacert: Path | None, err: TextIO) -> None:
+def _comment(
+    run: PrRun, env: Mapping[str, str], network: NetworkOptions | None, err: TextIO
+) -> None:
     from .prcomment import comment_on_pr
     from .report.pr_comment import render_pr_comment
 
@@ -195,7 +201,7 @@ def _comment(run: PrRun, env: Mapping[str, str], cacert: Path | None, err: TextI
         repo=repo,
         token=token,
         api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
-        verify=str(cacert) if cacert else True,
+        network=network,
     )
     try:
         outcome = comment_on_pr(target, number, body, clean=not run.findings)

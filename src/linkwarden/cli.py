@@ -155,7 +155,19 @@ def _add_gh_issue(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     p.add_argument("--api-url", help="API URL (default: $GITHUB_API_URL or api.github.com)")
     p.add_argument("--github-token", help="token (default: $GITHUB_TOKEN); needs issues: write")
-    p.add_argument("--cacert", type=Path, help="CA bundle for the API's TLS (GitHub Enterprise)")
+    p.add_argument("--cacert", type=Path, help="extra CA bundle to trust (GitHub Enterprise)")
+    p.add_argument(
+        "--resolve",
+        action="append",
+        metavar="HOST:PORT:ADDRESS",
+        help="connect to ADDRESS for HOST:PORT, like curl (repeatable)",
+    )
+    p.add_argument(
+        "--connect-to",
+        action="append",
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 instead of HOST1:PORT1, like curl (repeatable)",
+    )
     p.add_argument(
         "--min-severity",
         choices=("error", "warning", "info"),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .report.pr_comment import MARKER
-from .tracking import GitHubTarget, guarded, open_repository
+from .tracking import GitHubTarget, connected, guarded
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -92,4 +92,5 @@ def sync_comment(repo: Repository, number: int, body: str, *, clean: bool) -> Co
 
 def comment_on_pr(target: GitHubTarget, number: int, body: str, *, clean: bool) -> CommentOutcome:
     """Open the repository and sync the comment (errors: linkwarden.errors, see tracking)."""
-    return sync_comment(open_repository(target), number, body, clean=clean)
+    with connected(target) as repo:
+        return sync_comment(repo, number, body, clean=clean)

@@ -30,7 +30,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .clock import utc_now
 from .findings import new_findings, sorted_findings
@@ -50,6 +50,9 @@ from .state.policy import judged_findings
 from .state.snapshot import Snapshot
 from .terminal import printable
 from .urls import checkable_urls, github_repo
+
+if TYPE_CHECKING:
+    from .check import NetworkOptions
 
 PR_FAIL_ON_DEFAULT = "new"
 
@@ -227,7 +230,7 @@ def finish(
     out: TextIO,
     err: TextIO,
     comment: bool = False,
-    cacert: Path | None = None,
+    network: NetworkOptions | None = None,
 ) -> int:
     """Report a PR-mode run and return its exit code (0 or 1).
 
@@ -267,5 +270,5 @@ def finish(
         scope.changed.ref, scope.changed.commit, checked, tuple(findings), tuple(failing),
         tuple(scope.introduced(lists, all_findings)), tuple(notes),
     )  # fmt: skip
-    ci.after_pr_run(run, env, comment=comment, cacert=cacert, err=err)
+    ci.after_pr_run(run, env, comment=comment, network=network, err=err)
     return 1 if failing else 0

@@ -19,14 +19,17 @@ the next run knows which problems are new without any other state. The hashes ar
 mode. The text (title, body, comments) is rendered by `report.issue`.
 
 PyGithub is the client; its exceptions (and the `requests` errors under it) are translated
-here into `linkwarden.errors`, so nothing of PyGithub leaks to the command.
+here into `linkwarden.errors`, so nothing of PyGithub leaks to the command. Its requests go
+through the run's network layer (`connected`): the machine's trust, the proxies and the
+host mappings cli.py read, as for every other HTTP client of the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -44,6 +47,8 @@ from .report.issue import (
 if TYPE_CHECKING:
     from github.Issue import Issue
     from github.Repository import Repository
+
+    from .check import NetworkOptions
 
 DEFAULT_LABEL = "linkwarden"
 DEFAULT_API_URL = "https://api.github.com"
@@ -192,18 +197,37 @@ def guarded(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 @dataclass(frozen=True)
 class GitHubTarget:
-    """Where the tracking issue lives and how to reach the API."""
+    """Where the tracking issue lives and how to reach the API.
+
+    `network`: trust, proxies and host mappings as cli.py read them (`check.NetworkOptions`;
+    None: the machine's defaults). `api_url` comes from the command line or the
+    environment only, so the private-address guard lets it through (docs/automation.md).
+    """
 
     repo: str  # OWNER/NAME
     token: str
     api_url: str = DEFAULT_API_URL
-    verify: bool | str = True  # a CA bundle path for GitHub Enterprise or tests
+    network: NetworkOptions | None = None
     write_interval: float = 1.0  # GitHub asks for a second between content-creating calls
     timeout: int = 15
 
 
+@contextlib.contextmanager
+def connected(target: GitHubTarget) -> Iterator[Repository]:
+    """The repository, for the duration of the block: every request PyGithub makes in it
+    (this thread) goes through the network layer's requests adapter (`enrich._transport`),
+    with the API's own host and port exempt from the private-address guard."""
+    from .check import NetworkOptions
+    from .enrich._transport import RoutedAdapter, routed
+
+    network = (target.network or NetworkOptions()).trusting(target.api_url)
+    with routed(RoutedAdapter(network, timeout=target.timeout)):
+        yield open_repository(target)
+
+
 @guarded("connecting to GitHub")
 def open_repository(target: GitHubTarget) -> Repository:
+    """The repository's PyGithub object; use it inside `connected`, which routes it."""
     from github import Auth, Github
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", target.repo):
@@ -213,7 +237,6 @@ def open_repository(target: GitHubTarget) -> Repository:
         auth=Auth.Token(target.token),
         timeout=target.timeout,
         user_agent="linkwarden",
-        verify=target.verify,
         retry=None,  # a nightly job fails loudly and runs again tomorrow; no silent waits
         seconds_between_requests=target.write_interval / 4,
         seconds_between_writes=target.write_interval,

@@ -19,8 +19,9 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ._proxies import Proxies
@@ -154,6 +155,8 @@ class NetworkOptions:
 
     `cacert` is `--cacert`; `ca_file`/`ca_dir` are SSL_CERT_FILE/SSL_CERT_DIR; all add to
     the system store (`_trust.py`). `proxies` come from the environment (`_proxies.py`).
+    `endpoints` are (host, port) pairs the operator named as a service to talk to (see
+    `trusting`): the guard lets us connect there, as it does to a configured proxy.
     """
 
     resolve: tuple[ResolveRule, ...] = ()
@@ -163,6 +166,7 @@ class NetworkOptions:
     ca_file: Path | None = None
     ca_dir: Path | None = None
     proxies: Proxies = field(default_factory=Proxies)
+    endpoints: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def from_flags(
@@ -210,16 +214,31 @@ class NetworkOptions:
                 return host, port, rrule.addresses, True
         return host, port, None, mapped
 
+    def trusting(self, url: str) -> NetworkOptions:
+        """These options, with the guard letting us connect to `url`'s host and port.
+
+        For a service the operator named on the command line or in the environment (the
+        GitHub API of `gh-issue` and of the PR comment: `--api-url`, GITHUB_API_URL), never
+        for a URL from a list or from a checked-out tree's config: a GitHub Enterprise API
+        on a private address is legitimate, and the guard is about what the lists link.
+        Only that host and port: a redirect elsewhere is guarded as usual.
+        """
+        parts = urlsplit(url)
+        default = 443 if parts.scheme.lower() == "https" else 80
+        endpoint = (_endpoint_host(parts.hostname or ""), parts.port or default)
+        return replace(self, endpoints=self.endpoints | {endpoint})
+
     def allowed(
         self, host: str, addresses: Sequence[str], *, mapped: bool, port: int | None = None
     ) -> tuple[str, ...]:
         """The addresses the guard lets us connect to for `host`; TargetRefused when none.
 
         `mapped`: the host was named by --resolve/--connect-to, which counts as permission;
-        so does being a configured proxy (`host`:`port`).
+        so does being a configured proxy or a trusted endpoint (`host`:`port`).
         """
-        proxy = (host.lower(), port) in self.proxies.endpoints
-        if self.allow_private or mapped or proxy:
+        named = (_endpoint_host(host), port)
+        trusted = named in self.proxies.endpoints or named in self.endpoints
+        if self.allow_private or mapped or trusted:
             return tuple(addresses)
         reasons = {a: forbidden_reason(a) for a in addresses}
         allowed = tuple(a for a in addresses if reasons[a] is None)
@@ -250,10 +269,14 @@ class NetworkOptions:
             return None
         return self.proxies.for_url(scheme, host, port)
 
-    def guard_proxied(self, host: str, addresses: Sequence[str]) -> None:
+    def guard_proxied(
+        self, host: str, addresses: Sequence[str], *, port: int | None = None
+    ) -> None:
         """The guard for a target reached through a proxy: `addresses` are what our own
         DNS says (empty when it cannot tell: the proxy resolves the name, and the guard
-        can only refuse what it can see)."""
+        can only refuse what it can see). A trusted endpoint (`trusting`) at `port` passes."""
+        if port is not None and (_endpoint_host(host), port) in self.endpoints:
+            return
         if is_ip(host.strip("[]")):
             addresses = (host.strip("[]"),)
         if addresses:
@@ -267,6 +290,11 @@ class NetworkOptions:
         except (OSError, ssl.SSLError) as exc:
             where = self.cacert or self.ca_file or self.ca_dir
             raise InputError(f"cannot use CA bundle: {exc}", path=str(where)) from None
+
+
+def _endpoint_host(host: str) -> str:
+    """A host as endpoints are compared: lower case, no IPv6 brackets, no trailing dot."""
+    return host.lower().strip("[]").rstrip(".")
 
 
 def forbidden_reason(address: str) -> str | None:

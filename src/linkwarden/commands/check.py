@@ -424,7 +424,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 pr, lists, findings, checked=len(todo), fail_on=getattr(args, "fail_on", None),
                 annotations=getattr(args, "annotations", False), env=getattr(args, "env", {}),
                 seconds=time.monotonic() - started, out=out, err=err,
-                comment=getattr(args, "comment", False), cacert=getattr(args, "cacert", None),
+                comment=getattr(args, "comment", False), network=network,
             )  # fmt: skip
         saved = persist(
             out_dir,

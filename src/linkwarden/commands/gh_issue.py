@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from ..check import NetworkOptions
 from ..errors import ConfigError, InputError
 from ..model import Severity, Upstream
 from ..report.issue import fold_diff
@@ -21,7 +22,7 @@ from ..tracking import (
     GitHubTarget,
     TrackingSummary,
     build_summary,
-    open_repository,
+    connected,
     sync_issue,
     with_marker,
 )
@@ -109,14 +110,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "`env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: issues: write`)"
         )
     api_url = args.api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL
+    # The machine's trust and proxies (cli.py read the environment), --cacert and the
+    # host mappings: the same network layer as `check` (docs/automation.md).
+    network = NetworkOptions.from_flags(
+        resolve=args.resolve or (), connect_to=args.connect_to or (), cacert=args.cacert, env=env
+    )
     target = GitHubTarget(
         repo=repo,
         token=token,
         api_url=api_url,
-        verify=str(args.cacert) if args.cacert else True,
+        network=network,
         write_interval=args.write_interval,
     )
-    repository = open_repository(target)
-    outcome = sync_issue(repository, summary, args.label)
+    with connected(target) as repository:
+        outcome = sync_issue(repository, summary, args.label)
     print(f"linkwarden: {outcome.describe()}", file=out)
     return 0

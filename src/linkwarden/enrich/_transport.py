@@ -72,7 +72,7 @@ class RoutedAdapter(HTTPAdapter):
             }
         try:
             if proxy is not None:  # the proxy connects for us: guard what we can see
-                self._network.guard_proxied(host, _addresses_or_none(host, port))
+                self._network.guard_proxied(host, _addresses_or_none(host, port), port=port)
                 manager = self.proxy_manager_for(proxy)
                 proxied: HTTPConnectionPool = manager.connection_from_host(
                     host, port, scheme=scheme, pool_kwargs=kwargs
