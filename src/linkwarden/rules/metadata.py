@@ -37,6 +37,14 @@ def _quoted(text: str) -> str:
     return f'"{" ".join(text.split())}"'
 
 
+def another_paper(what: str, key: str, title: str, claim: str) -> Hit:
+    """The one wording of "this ID is another paper" (LW302, and the registries' LW306/LW308)."""
+    return Hit(
+        f"{what} {key} is {_quoted(title)}, but the list calls it {_quoted(claim)}: "
+        "the link points to another paper"
+    )
+
+
 # --- LW3xx arXiv ------------------------------------------------------------------------
 
 
@@ -99,10 +107,7 @@ def arxiv_title_mismatch(ctx: LinkContext) -> Hit | None:
     claim = contradicted_claim(ctx, arxiv_id, record.title, record.summary)
     if claim is None:
         return None
-    return Hit(
-        f"arXiv {arxiv_id} is {_quoted(record.title)}, but the list calls it {_quoted(claim)}"
-        ": the link points to another paper"
-    )
+    return another_paper("arXiv", arxiv_id, record.title, claim)
 
 
 def arxiv_version_outdated(ctx: LinkContext) -> Hit | None:

@@ -16,11 +16,7 @@ from ..model import ArchivedCopy, Enrichment, RegistryRecord, RepoRecord, Severi
 from ..paperids import doi_of, entry_arxiv_ids, links_code, openreview_id
 from ..urls import normalize
 from .base import EntryContext, Hit, LinkContext, Rule
-from .metadata import contradicted_claim
-
-
-def _quoted(text: str) -> str:
-    return f'"{" ".join(text.split())}"'
+from .metadata import another_paper, contradicted_claim
 
 
 def _lookup(
@@ -54,10 +50,7 @@ def _mismatch(
     claim = contradicted_claim(ctx, key, title)
     if claim is None:
         return None
-    return Hit(
-        f"{what} {key} is {_quoted(title)}, but the list calls it {_quoted(claim)}: "
-        "the link points to another paper"
-    )
+    return another_paper(what, key, title, claim)
 
 
 # --- LW305/LW306 DOIs ---------------------------------------------------------------------
