@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 import anyio
 
+from ..clock import utc_now
 from ..config import CheckSettings, HostSettings
 from ..urls import host_matches
 
@@ -45,7 +46,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+        seconds = (when - (now or utc_now())).total_seconds()
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)

@@ -19,13 +19,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
 import httpx
 
-from ..clock import format_time, parse_time
+from ..clock import format_time, parse_time, utc_now
 from ..config import USER_AGENT, Settings
 from ..model import (
     ArchivedCopy,
@@ -109,7 +109,7 @@ async def look_past_walls(
     """Ask the registries; `dead` maps each URL judged dead (normalised) to when it was
     last seen healthy (None when unknown)."""
     remembered = remembered or Remembered()
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     http = polite_client(client, settings)
     agent = settings.check.user_agent or USER_AGENT
     doi_records: dict[str, RegistryRecord | None] = {}
