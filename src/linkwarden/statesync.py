@@ -21,16 +21,15 @@ Files missing on `pull` (a first run) are not an error: the run simply starts fr
 from __future__ import annotations
 
 import enum
-import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StateError
+from .state.atomic import atomic_binary
 
 STATE_FILES = ("latest.json", "history.csv")
 BADGE = "badge.json"
@@ -103,24 +102,9 @@ def _to_keep(out_dir: Path, names: Sequence[str]) -> list[str]:
     return found
 
 
-@contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary file beside `target` to fill; it replaces `target` atomically on success
-    (a reader never sees half a file) and is removed on failure."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _copy(source: Path, target: Path) -> None:
-    with _replacing(target) as temp:
-        shutil.copyfile(source, temp)
+    with source.open("rb") as reading, atomic_binary(target) as writing:
+        shutil.copyfileobj(reading, writing)
 
 
 # ------------------------------------------------------------------------------- cache
@@ -217,7 +201,7 @@ class GitBranchStore:
         if "latest.json" not in found:
             return SyncResult(Mode.BRANCH, "fresh", where=self.where)
         for name in found:
-            with _replacing(out_dir / name) as temp, temp.open("wb") as handle:
+            with atomic_binary(out_dir / name) as handle:
                 # Streamed byte for byte: the files come back exactly as they were stored.
                 blob = subprocess.run(
                     ["git", "cat-file", "blob", f"{commit}:{name}"], cwd=self.repo_dir,

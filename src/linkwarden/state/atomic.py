@@ -12,8 +12,9 @@ import glob
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import StateError
 
@@ -85,6 +86,34 @@ def stage_chunks(path: Path | str, chunks: Iterable[str]) -> Path:
         discard(Path(tmp_name))
         raise
     return Path(tmp_name)
+
+
+@contextlib.contextmanager
+def atomic_binary(path: Path | str) -> Iterator[BinaryIO]:
+    """An open binary file that replaces `path` when the block ends without an exception
+    (fsynced, with the mode `path` has or would get); on an exception `path` is untouched.
+    For bytes that must come back exactly as stored (files restored from a cache or a git
+    blob)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    staged = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(staged, _mode_for(target))
+    except OSError as exc:
+        discard(staged)
+        raise StateError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged, target)
 
 
 def commit(staged: Path, path: Path | str) -> None:
